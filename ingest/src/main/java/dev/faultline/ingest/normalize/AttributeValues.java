@@ -1,0 +1,92 @@
+package dev.faultline.ingest.normalize;
+
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import java.util.Base64;
+
+/** The string form of OTLP attribute values in Faultline's span record. */
+final class AttributeValues {
+  private AttributeValues() {}
+
+  /** Strings as they are, numbers in decimal, booleans as true/false, arrays and maps as JSON. */
+  static String asString(AnyValue value) {
+    return switch (value.getValueCase()) {
+      case STRING_VALUE -> value.getStringValue();
+      case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
+      case INT_VALUE -> Long.toString(value.getIntValue());
+      case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
+      case BYTES_VALUE -> Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray());
+      case ARRAY_VALUE, KVLIST_VALUE -> {
+        StringBuilder out = new StringBuilder();
+        appendJson(out, value);
+        yield out.toString();
+      }
+      default -> "";
+    };
+  }
+
+  private static void appendJson(StringBuilder out, AnyValue value) {
+    switch (value.getValueCase()) {
+      case STRING_VALUE -> appendQuoted(out, value.getStringValue());
+      case BOOL_VALUE -> out.append(value.getBoolValue());
+      case INT_VALUE -> out.append(value.getIntValue());
+      case DOUBLE_VALUE -> {
+        double d = value.getDoubleValue();
+        if (Double.isFinite(d)) {
+          out.append(d);
+        } else {
+          appendQuoted(out, Double.toString(d));
+        }
+      }
+      case BYTES_VALUE ->
+          appendQuoted(
+              out, Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray()));
+      case ARRAY_VALUE -> {
+        out.append('[');
+        for (int i = 0; i < value.getArrayValue().getValuesCount(); i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          appendJson(out, value.getArrayValue().getValues(i));
+        }
+        out.append(']');
+      }
+      case KVLIST_VALUE -> {
+        out.append('{');
+        for (int i = 0; i < value.getKvlistValue().getValuesCount(); i++) {
+          KeyValue entry = value.getKvlistValue().getValues(i);
+          if (i > 0) {
+            out.append(',');
+          }
+          appendQuoted(out, entry.getKey());
+          out.append(':');
+          appendJson(out, entry.getValue());
+        }
+        out.append('}');
+      }
+      default -> out.append("null");
+    }
+  }
+
+  private static void appendQuoted(StringBuilder out, String text) {
+    out.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}

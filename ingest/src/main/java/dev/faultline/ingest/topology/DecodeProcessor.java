@@ -1,0 +1,147 @@
+package dev.faultline.ingest.topology;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.faultline.ingest.internal.RateLimitedLog;
+import dev.faultline.ingest.kafka.DeadLetterHeaders;
+import dev.faultline.ingest.normalize.Normalized;
+import dev.faultline.ingest.normalize.RejectReason;
+import dev.faultline.ingest.normalize.Rejection;
+import dev.faultline.ingest.normalize.SpanNormalizer;
+import dev.faultline.ingest.otlp.OtlpDecodeException;
+import dev.faultline.ingest.otlp.OtlpDecoder;
+import dev.faultline.ingest.otlp.OtlpEncoding;
+import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.proto.SpanBatch;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes one input record, normalises its spans and emits one batch per trace (keyed by the
+ * 16-byte trace id, timestamped with the batch's latest span end) and the dead letters.
+ */
+final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded> {
+  private static final Logger LOG = LoggerFactory.getLogger(DecodeProcessor.class);
+  private static final RateLimitedLog BAD_INPUT = new RateLimitedLog(LOG);
+  private static final long NANOS_PER_MILLI = 1_000_000L;
+
+  private final OtlpDecoder decoder = new OtlpDecoder();
+  private final SpanNormalizer normalizer;
+  private final IngestMetrics metrics;
+  private final boolean inputKeyedByTrace;
+  private ProcessorContext<byte[], Decoded> context;
+
+  DecodeProcessor(SpanNormalizer normalizer, IngestMetrics metrics, boolean inputKeyedByTrace) {
+    this.normalizer = requireNonNull(normalizer, "normalizer");
+    this.metrics = requireNonNull(metrics, "metrics");
+    this.inputKeyedByTrace = inputKeyedByTrace;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], Decoded> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    byte[] value = record.value();
+    if (value == null) {
+      return; // a tombstone carries no spans
+    }
+    OtlpEncoding encoding =
+        OtlpEncoding.detect(
+            DeadLetterHeaders.get(record.headers(), OtlpEncoding.CONTENT_TYPE_HEADER), value);
+    ExportTraceServiceRequest request;
+    try {
+      request = decoder.decode(value, encoding);
+    } catch (OtlpDecodeException e) {
+      deadLetter(record, value, record.headers(), RejectReason.UNDECODABLE, e.getMessage(), 0);
+      return;
+    }
+    metrics.recordDecoded(encoding);
+    Normalized normalized = normalizer.normalize(request, record.timestamp());
+    if (inputKeyedByTrace && normalized.batches().size() > 1) {
+      metrics.misrouted();
+      BAD_INPUT.warn(
+          "a record of {} holds {} traces although {} is set: trace assembly may miss spans",
+          sourceDescription(),
+          normalized.batches().size(),
+          "faultline.input.keyed.by.trace");
+    }
+    for (SpanBatch batch : normalized.batches()) {
+      context.forward(
+          new Record<byte[], Decoded>(
+              batch.getTraceId().toByteArray(),
+              new Decoded.Batch(batch),
+              batchTimestamp(batch, record.timestamp()),
+              new RecordHeaders()));
+    }
+    metrics.spansAccepted(normalized.acceptedSpans());
+    for (Rejection rejection : normalized.rejections()) {
+      Headers headers = new RecordHeaders();
+      DeadLetterHeaders.put(
+          headers, OtlpEncoding.CONTENT_TYPE_HEADER, OtlpEncoding.PROTOBUF.mediaType());
+      DeadLetterHeaders.put(
+          headers, DeadLetterHeaders.SPAN_COUNT, Integer.toString(rejection.spanCount()));
+      deadLetter(
+          record,
+          rejection.spans().toByteArray(),
+          headers,
+          rejection.reason(),
+          rejection.message(),
+          rejection.spanCount());
+    }
+  }
+
+  private void deadLetter(
+      Record<byte[], byte[]> record,
+      byte[] value,
+      Headers headers,
+      RejectReason reason,
+      String message,
+      int spanCount) {
+    RecordMetadata source = context.recordMetadata().orElse(null);
+    Headers out = new RecordHeaders(headers.toArray());
+    DeadLetterHeaders.describe(
+        out,
+        reason.code(),
+        message,
+        source == null ? "" : source.topic(),
+        source == null ? -1 : source.partition(),
+        source == null ? -1 : source.offset(),
+        record.timestamp());
+    context.forward(
+        new Record<byte[], Decoded>(
+            record.key(), new Decoded.DeadLetter(value), record.timestamp(), out));
+    metrics.deadLettered(reason, spanCount);
+    BAD_INPUT.warn(
+        "{} to the dead-letter topic from {}: {} ({})",
+        spanCount > 0 ? spanCount + " span(s)" : "a record",
+        sourceDescription(),
+        reason.code(),
+        message);
+  }
+
+  /** Event time of a batch: its latest span end, which ingest has bounded near the record's. */
+  private static long batchTimestamp(SpanBatch batch, long recordTimestamp) {
+    long latest = 0;
+    for (Span span : batch.getSpansList()) {
+      latest = Math.max(latest, span.getEndUnixNano() / NANOS_PER_MILLI);
+    }
+    return latest > 0 ? latest : recordTimestamp;
+  }
+
+  private String sourceDescription() {
+    return context
+        .recordMetadata()
+        .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+        .orElse("an unknown source");
+  }
+}

@@ -1,0 +1,68 @@
+package dev.faultline.ingest.topology;
+
+import dev.faultline.ingest.config.IngestConfig;
+import dev.faultline.ingest.kafka.IngestTopics;
+import dev.faultline.ingest.normalize.SpanNormalizer;
+import dev.faultline.schemas.proto.SpanBatch;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+
+/**
+ * Builds the ingest stage: {@code otlp_spans} -> decode and normalise -> span batches, with bad
+ * input to the dead-letter topic.
+ */
+public final class IngestTopology {
+  /** Name of the source node reading the input topic. */
+  public static final String SOURCE = "otlp-source";
+
+  /** Name of the decode and normalise processor. */
+  public static final String DECODE = "otlp-decode";
+
+  private IngestTopology() {}
+
+  /**
+   * Adds decoding to {@code builder} and returns the stream of span batches keyed by trace id,
+   * before any repartitioning. Dead letters are written here.
+   */
+  public static KStream<byte[], SpanBatch> decode(
+      StreamsBuilder builder, IngestConfig config, IngestMetrics metrics) {
+    IngestTopics topics = IngestTopics.of(config);
+    SpanNormalizer normalizer = new SpanNormalizer(config.normalizer());
+    boolean keyedByTrace = config.inputKeyedByTrace();
+    KStream<byte[], Decoded> decoded =
+        builder.stream(topics.input().name(), topics.input().consumed(SOURCE))
+            .process(
+                () -> new DecodeProcessor(normalizer, metrics, keyedByTrace), Named.as(DECODE));
+    var branches =
+        decoded
+            .split(Named.as("decoded-"))
+            .branch(
+                (key, value) -> value instanceof Decoded.DeadLetter,
+                Branched.withConsumer(
+                    deadLetters ->
+                        deadLetters
+                            .mapValues(
+                                value -> ((Decoded.DeadLetter) value).value(),
+                                Named.as("dlq-value"))
+                            .to(
+                                topics.deadLetters().name(),
+                                topics.deadLetters().produced("dlq-sink")),
+                    "dead-letters"))
+            .defaultBranch(Branched.as("batches"));
+    return branches
+        .get("decoded-batches")
+        .mapValues(value -> ((Decoded.Batch) value).batch(), Named.as("batch-value"));
+  }
+
+  /**
+   * The ingest stage on its own: decoded batches are written to the spans topic, keyed (and so
+   * partitioned) by trace id.
+   */
+  public static void build(StreamsBuilder builder, IngestConfig config, IngestMetrics metrics) {
+    IngestTopics topics = IngestTopics.of(config);
+    decode(builder, config, metrics)
+        .to(topics.spans().name(), topics.spans().produced("spans-sink"));
+  }
+}
