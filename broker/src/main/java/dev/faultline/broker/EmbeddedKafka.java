@@ -172,6 +172,8 @@ public final class EmbeddedKafka implements KafkaCluster {
     p.put("num.partitions", "1");
     p.put("auto.create.topics.enable", "false");
     p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    // Without a bound, a broker that cannot start (a port taken meanwhile) hangs silently.
+    p.put("server.max.startup.time.ms", "60000");
     p.putAll(overrides);
     return p;
   }

@@ -37,6 +37,7 @@ final class OtlpHttpReceiver implements AutoCloseable {
   private static final String PATH = "/v1/traces";
   private static final String TRANSPORT = "http";
   private static final int RETRY_AFTER_SECONDS = 1;
+  private static final long DRAIN_LIMIT_BYTES = 256L * 1024 * 1024;
 
   private final ExportService service;
   private final ReceiverSettings settings;
@@ -109,10 +110,13 @@ final class OtlpHttpReceiver implements AutoCloseable {
         return;
       }
       byte[] body;
-      try (InputStream in =
-          gzip ? new GZIPInputStream(exchange.getRequestBody()) : exchange.getRequestBody()) {
+      try {
+        // Not closed here: the raw stream may still have to be drained below.
+        InputStream in =
+            gzip ? new GZIPInputStream(exchange.getRequestBody()) : exchange.getRequestBody();
         body = readLimited(in, settings.maxRequestBytes());
-      } catch (ZipException e) {
+      } catch (ZipException | java.io.EOFException e) {
+        drain(exchange.getRequestBody(), DRAIN_LIMIT_BYTES);
         respond(exchange, new ExportResult.Invalid("body is not valid gzip"), encoding);
         return;
       }
@@ -136,6 +140,9 @@ final class OtlpHttpReceiver implements AutoCloseable {
   }
 
   private void refuseTooLarge(HttpExchange exchange, OtlpEncoding encoding) throws IOException {
+    // A response sent while the client still writes its body is often lost to a connection reset;
+    // read the rest (up to a bound) first.
+    drain(exchange.getRequestBody(), DRAIN_LIMIT_BYTES);
     refuse(
         exchange,
         413,
@@ -211,6 +218,14 @@ final class OtlpHttpReceiver implements AutoCloseable {
       out.write(buffer, 0, n);
     }
     return out.toByteArray();
+  }
+
+  private static void drain(InputStream in, long limit) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    for (int n; total < limit && (n = in.read(buffer)) > 0; ) {
+      total += n;
+    }
   }
 
   private static long parseLength(String value) {

@@ -15,8 +15,11 @@ import java.util.List;
 
 /** Fixture helpers that build OTLP requests for tests. */
 public final class Otlp {
-  /** 2024-01-01T00:00:00Z in nanoseconds: a fixed, plausible epoch for test spans. */
-  public static final long T0 = 1_704_067_200_000_000_000L;
+  /**
+   * Start of test time in epoch nanoseconds: the current second when the tests started, so that
+   * spans are plausible next to the timestamps a broker gives records.
+   */
+  public static final long T0 = System.currentTimeMillis() / 1000 * 1_000_000_000L;
 
   private Otlp() {}
 
