@@ -1,0 +1,2 @@
+/** The analyzer's one configuration type: every key typed, defaulted and documented. */
+package dev.faultline.analyzer.config;

@@ -1,0 +1,116 @@
+package dev.faultline.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.faultline.broker.EmbeddedKafka;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code faultline bench}: throughput against the plain-consumer limit, on the embedded broker. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Pre-load simulated OTLP traffic into a topic of an embedded Kafka broker and measure, in"
+          + " the same run, a plain consumer that only parses the records (the practical limit of"
+          + " this machine) and Faultline's stages over the same records. Prints a table and"
+          + " writes JSON.",
+      "",
+      "Example:",
+      "  faultline bench --spans 1000000 --output bench.json"
+    })
+public final class BenchCommand implements Callable<Integer> {
+  @Option(
+      names = "--spans",
+      defaultValue = "1000000",
+      description = "Spans to pre-load (default ${DEFAULT-VALUE}).")
+  long spans;
+
+  @Option(
+      names = "--spans-per-message",
+      defaultValue = "100",
+      description = "Spans per OTLP message (default ${DEFAULT-VALUE}).")
+  int spansPerMessage;
+
+  @Option(
+      names = "--services",
+      defaultValue = "40",
+      description = "Services in the traffic (default ${DEFAULT-VALUE}).")
+  int services;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "3",
+      description = "Partitions of the input topic (default ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(
+      names = "--compression",
+      defaultValue = "lz4",
+      description =
+          "Compression of the pre-loaded records: none, lz4, zstd, snappy, gzip (default ${DEFAULT-VALUE}).")
+  String compression;
+
+  @Option(names = "--output", paramLabel = "FILE", description = "Write the results as JSON here.")
+  Path output;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    BenchOptions options =
+        new BenchOptions(spans, spansPerMessage, services, partitions, compression);
+    List<BenchResult> results;
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
+      results = new IngestBenchmark(client, options, out).run();
+    }
+    out.println();
+    out.printf("%-66s %12s %9s %12s %8s%n", "stage", "spans", "seconds", "spans/s", "ratio");
+    for (BenchResult result : results) {
+      out.printf(
+          "%-66s %,12d %9.2f %,12.0f %7.2fx%n",
+          result.stage(),
+          result.spans(),
+          result.seconds(),
+          result.spansPerSecond(),
+          result.ratioToPlainConsumer());
+    }
+    out.flush();
+    if (output != null) {
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("ranAt", Instant.now().toString());
+      document.put("machine", machine());
+      document.put("options", options);
+      document.put("results", results);
+      Files.createDirectories(output.toAbsolutePath().getParent());
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(output.toFile(), document);
+      out.printf("wrote %s%n", output);
+    }
+    return 0;
+  }
+
+  private static Map<String, Object> machine() {
+    Map<String, Object> machine = new LinkedHashMap<>();
+    machine.put("cpus", Runtime.getRuntime().availableProcessors());
+    machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    machine.put(
+        "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    machine.put("jvmArgs", ManagementFactory.getRuntimeMXBean().getInputArguments());
+    return machine;
+  }
+}

@@ -1,0 +1,266 @@
+package dev.faultline.cli.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.runtime.StreamsSettings;
+import dev.faultline.ingest.config.IngestConfig;
+import dev.faultline.ingest.kafka.TopicAdmin;
+import dev.faultline.ingest.normalize.SpanNormalizer;
+import dev.faultline.ingest.topology.IngestMetrics;
+import dev.faultline.ingest.topology.IngestTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Measures, over the same pre-loaded records in one run: a plain consumer that only parses them
+ * (the practical limit here), decode and normalise in process, and the ingest stage end to end
+ * ({@code otlp_spans} to {@code faultline.spans}) as a Kafka Streams application.
+ */
+final class IngestBenchmark {
+  private final Map<String, Object> client;
+  private final BenchOptions options;
+  private final PrintWriter log;
+  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  private final String input = "bench-otlp-" + suffix;
+  private final String output = "bench-spans-" + suffix;
+  private final String dlq = "bench-dlq-" + suffix;
+  private final List<byte[]> sample = new ArrayList<>();
+  private long spans;
+  private long records;
+  private long bytes;
+
+  IngestBenchmark(Map<String, Object> client, BenchOptions options, PrintWriter log) {
+    this.client = requireNonNull(client, "client");
+    this.options = requireNonNull(options, "options");
+    this.log = requireNonNull(log, "log");
+  }
+
+  List<BenchResult> run() throws Exception {
+    try (Admin admin = Admin.create(client)) {
+      new TopicAdmin(admin)
+          .ensure(
+              List.of(
+                  new TopicAdmin.Spec(input, options.partitions(), (short) -1),
+                  new TopicAdmin.Spec(output, options.partitions(), (short) -1),
+                  new TopicAdmin.Spec(dlq, 1, (short) -1)),
+              Duration.ofSeconds(60));
+      preload();
+      List<BenchResult> results = new ArrayList<>();
+      // The first pass warms the JIT and the page cache; only the second is reported.
+      plainConsumer();
+      BenchResult plain = plainConsumer();
+      results.add(plain);
+      results.add(decodeInProcess(plain));
+      results.add(ingest(admin, "at_least_once", plain));
+      results.add(ingest(admin, "exactly_once_v2", plain));
+      return results;
+    }
+  }
+
+  private void preload() {
+    log.printf(
+        "pre-loading %,d spans in messages of ~%d spans into %s (%d partitions, %s)...%n",
+        options.spans(),
+        options.spansPerMessage(),
+        input,
+        options.partitions(),
+        options.compression());
+    log.flush();
+    SyntheticTraffic traffic =
+        new SyntheticTraffic(
+            42,
+            options.services(),
+            options.spansPerMessage(),
+            System.currentTimeMillis() * 1_000_000L);
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, options.compression());
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    long started = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      while (spans < options.spans()) {
+        ExportTraceServiceRequest request = traffic.next();
+        byte[] value = request.toByteArray();
+        producer.send(new ProducerRecord<>(input, value));
+        spans += spanCount(request);
+        records++;
+        bytes += value.length;
+        if (sample.size() < 2_000) {
+          sample.add(value);
+        }
+      }
+      producer.flush();
+    }
+    log.printf(
+        "pre-loaded %,d records, %,d spans, %.1f MB in %.1f s%n",
+        records, spans, bytes / 1e6, (System.nanoTime() - started) / 1e9);
+    log.flush();
+  }
+
+  private BenchResult plainConsumer() {
+    Map<String, Object> config = consumerConfig("bench-plain-" + UUID.randomUUID());
+    long seen = 0;
+    long parsedSpans = 0;
+    long started = System.nanoTime();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(input));
+      while (seen < records) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          try {
+            parsedSpans += spanCount(ExportTraceServiceRequest.parseFrom(record.value()));
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+          }
+          seen++;
+        }
+      }
+    }
+    return BenchResult.of(
+        "plain consumer (parse only)", parsedSpans, System.nanoTime() - started, null);
+  }
+
+  private BenchResult decodeInProcess(BenchResult plain) throws Exception {
+    SpanNormalizer normalizer = new SpanNormalizer(new IngestConfig(Map.of()).normalizer());
+    dev.faultline.ingest.otlp.OtlpDecoder decoder = new dev.faultline.ingest.otlp.OtlpDecoder();
+    long done = 0;
+    long now = System.currentTimeMillis();
+    // Warm up, then measure over as many spans as were pre-loaded.
+    for (byte[] value : sample) {
+      normalizer.normalize(
+          decoder.decode(value, dev.faultline.ingest.otlp.OtlpEncoding.PROTOBUF), now);
+    }
+    long started = System.nanoTime();
+    while (done < spans) {
+      for (byte[] value : sample) {
+        done +=
+            normalizer
+                .normalize(
+                    decoder.decode(value, dev.faultline.ingest.otlp.OtlpEncoding.PROTOBUF), now)
+                .acceptedSpans();
+      }
+    }
+    return BenchResult.of(
+        "decode + normalise (in process, 1 thread)", done, System.nanoTime() - started, plain);
+  }
+
+  private BenchResult ingest(Admin admin, String guarantee, BenchResult plain) throws Exception {
+    String applicationId = "bench-ingest-" + guarantee + "-" + suffix;
+    Path stateDir = Files.createTempDirectory("faultline-bench-");
+    Map<String, Object> values = new HashMap<>();
+    values.put(IngestConfig.INPUT_TOPIC, input);
+    values.put(IngestConfig.SPANS_TOPIC, output);
+    values.put(IngestConfig.DLQ_TOPIC, dlq);
+    values.put(AnalyzerConfig.APPLICATION_ID, applicationId);
+    values.put(AnalyzerConfig.STATE_DIR, stateDir.toString());
+    values.put(AnalyzerConfig.PROCESSING_GUARANTEE, guarantee);
+    AnalyzerConfig config = new AnalyzerConfig(values);
+    StreamsBuilder builder = new StreamsBuilder();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    IngestTopology.build(builder, config.ingest(), new IngestMetrics(registry));
+    Properties props = StreamsSettings.of(config, client, "localhost:0");
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    Map<TopicPartition, Long> ends = endOffsets(admin, input);
+    long started = System.nanoTime();
+    try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
+      streams.start();
+      while (!committedUpTo(admin, applicationId, ends)) {
+        Thread.sleep(50);
+      }
+      long elapsed = System.nanoTime() - started;
+      return BenchResult.of(
+          "ingest end to end, otlp_spans -> faultline.spans (" + guarantee + ")",
+          spans,
+          elapsed,
+          plain);
+    } finally {
+      try (var paths = Files.walk(stateDir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private Map<String, Object> consumerConfig(String group) {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+    return config;
+  }
+
+  private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    Set<TopicPartition> partitions =
+        admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .collect(Collectors.toSet());
+    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+    partitions.forEach(p -> query.put(p, OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result =
+        admin.listOffsets(query).all().get();
+    Map<TopicPartition, Long> out = new HashMap<>();
+    result.forEach((p, info) -> out.put(p, info.offset()));
+    return out;
+  }
+
+  private static boolean committedUpTo(Admin admin, String group, Map<TopicPartition, Long> ends)
+      throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    Set<TopicPartition> done = new HashSet<>();
+    ends.forEach(
+        (partition, end) -> {
+          OffsetAndMetadata offset = committed.get(partition);
+          if (end == 0 || (offset != null && offset.offset() >= end)) {
+            done.add(partition);
+          }
+        });
+    return done.size() == ends.size();
+  }
+
+  static int spanCount(ExportTraceServiceRequest request) {
+    int count = 0;
+    for (ResourceSpans resource : request.getResourceSpansList()) {
+      for (ScopeSpans scope : resource.getScopeSpansList()) {
+        count += scope.getSpansCount();
+      }
+    }
+    return count;
+  }
+}
