@@ -1,0 +1,249 @@
+package dev.faultline.analyzer.trace;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ByteString;
+import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.proto.SpanKind;
+import dev.faultline.schemas.proto.TraceState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The spans of one trace with their parent/child structure and what has been emitted for each.
+ * Mutable and single-threaded; loaded from and saved to a {@link TraceState}.
+ *
+ * <p>Real instrumentation breaks the tree in known ways, handled here once for all users: a span
+ * delivered twice (exporter retries) is kept once; a server span that shares its span id with its
+ * client span (B3 single-span RPCs) has that client as parent; parent chains that loop are cut.
+ */
+public final class TraceModel {
+  /** {@link #parent} of a root span (no parent id). */
+  public static final int ROOT = -1;
+
+  /** {@link #parent} of a span whose parent has not arrived (yet). */
+  public static final int ABSENT = -2;
+
+  private final ByteString traceId;
+  private final List<Span> spans = new ArrayList<>();
+  private int[] flags = new int[8];
+  private final Map<ByteString, int[]> byId = new HashMap<>();
+  private final Map<ByteString, List<Integer>> byParentId = new HashMap<>();
+  private long firstSeenMs;
+  private long lastSeenMs;
+  private boolean closed;
+  private int dropped;
+
+  public TraceModel(ByteString traceId) {
+    this.traceId = requireNonNull(traceId, "traceId");
+  }
+
+  /** Rebuilds the model of a stored trace. */
+  public static TraceModel of(ByteString traceId, TraceState state) {
+    TraceModel model = new TraceModel(traceId);
+    for (int i = 0; i < state.getSpansCount(); i++) {
+      model.append(state.getSpans(i), i < state.getFlagsCount() ? state.getFlags(i) : 0);
+    }
+    model.firstSeenMs = state.getFirstSeenMs();
+    model.lastSeenMs = state.getLastSeenMs();
+    model.closed = state.getClosed();
+    model.dropped = state.getDroppedSpans();
+    return model;
+  }
+
+  /** The state to store, with {@code deadlineMs} as the next expiry check. */
+  public TraceState toState(long deadlineMs) {
+    TraceState.Builder state =
+        TraceState.newBuilder()
+            .addAllSpans(spans)
+            .setFirstSeenMs(firstSeenMs)
+            .setLastSeenMs(lastSeenMs)
+            .setClosed(closed)
+            .setDeadlineMs(deadlineMs)
+            .setDroppedSpans(dropped);
+    for (int i = 0; i < spans.size(); i++) {
+      state.addFlags(flags[i]);
+    }
+    return state.build();
+  }
+
+  /**
+   * Adds the spans of a batch that arrived at event time {@code timeMs}, skipping duplicates and
+   * anything beyond {@code maxSpans}.
+   *
+   * @return how many spans were refused because the trace was full
+   */
+  public int add(List<Span> batch, long timeMs, int maxSpans) {
+    if (spans.isEmpty()) {
+      firstSeenMs = timeMs;
+    }
+    lastSeenMs = Math.max(lastSeenMs, timeMs);
+    int refused = 0;
+    for (Span span : batch) {
+      if (isDuplicate(span)) {
+        continue;
+      }
+      if (spans.size() >= maxSpans) {
+        refused++;
+        continue;
+      }
+      append(span, 0);
+    }
+    dropped += refused;
+    return refused;
+  }
+
+  private boolean isDuplicate(Span span) {
+    int[] same = byId.get(span.getSpanId());
+    if (same == null) {
+      return false;
+    }
+    for (int index : same) {
+      Span other = spans.get(index);
+      if (other.getKind() == span.getKind()
+          && other.getService().equals(span.getService())
+          && other.getStartUnixNano() == span.getStartUnixNano()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void append(Span span, int flag) {
+    int index = spans.size();
+    spans.add(span);
+    if (index >= flags.length) {
+      flags = Arrays.copyOf(flags, flags.length * 2);
+    }
+    flags[index] = flag;
+    int[] same = byId.get(span.getSpanId());
+    if (same == null) {
+      byId.put(span.getSpanId(), new int[] {index});
+    } else {
+      int[] grown = Arrays.copyOf(same, same.length + 1);
+      grown[same.length] = index;
+      byId.put(span.getSpanId(), grown);
+    }
+    if (!span.getParentSpanId().isEmpty()) {
+      byParentId.computeIfAbsent(span.getParentSpanId(), id -> new ArrayList<>(2)).add(index);
+    }
+  }
+
+  public ByteString traceId() {
+    return traceId;
+  }
+
+  public int size() {
+    return spans.size();
+  }
+
+  public Span span(int index) {
+    return spans.get(index);
+  }
+
+  public List<Span> spans() {
+    return List.copyOf(spans);
+  }
+
+  public boolean has(int index, int flag) {
+    return (flags[index] & flag) != 0;
+  }
+
+  public void set(int index, int flag) {
+    flags[index] |= flag;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public void markClosed() {
+    closed = true;
+  }
+
+  public long firstSeenMs() {
+    return firstSeenMs;
+  }
+
+  public long lastSeenMs() {
+    return lastSeenMs;
+  }
+
+  public int droppedSpans() {
+    return dropped;
+  }
+
+  /**
+   * The index of a span's parent, {@link #ROOT} when it has no parent id, or {@link #ABSENT} when
+   * the parent has not arrived.
+   */
+  public int parent(int index) {
+    Span span = spans.get(index);
+    if (span.getKind() == SpanKind.SPAN_KIND_SERVER) {
+      int client = sharedIdClient(index, span);
+      if (client >= 0) {
+        return client;
+      }
+    }
+    if (span.getParentSpanId().isEmpty()) {
+      return ROOT;
+    }
+    int[] candidates = byId.get(span.getParentSpanId());
+    if (candidates == null) {
+      return ABSENT;
+    }
+    int pick = ABSENT;
+    for (int candidate : candidates) {
+      if (candidate == index) {
+        continue;
+      }
+      // With a shared id, the server half is the parent of the server's children.
+      if (pick == ABSENT || spans.get(candidate).getKind() == SpanKind.SPAN_KIND_SERVER) {
+        pick = candidate;
+      }
+    }
+    return pick;
+  }
+
+  /** The client span that shares this server span's id (B3 single-span RPC), or -1. */
+  private int sharedIdClient(int index, Span span) {
+    int[] same = byId.get(span.getSpanId());
+    if (same == null || same.length < 2) {
+      return -1;
+    }
+    for (int candidate : same) {
+      if (candidate != index && spans.get(candidate).getKind() == SpanKind.SPAN_KIND_CLIENT) {
+        return candidate;
+      }
+    }
+    return -1;
+  }
+
+  /** The indexes of the spans whose parent is {@code index}. */
+  public List<Integer> children(int index) {
+    Span span = spans.get(index);
+    List<Integer> out = new ArrayList<>();
+    List<Integer> byParent = byParentId.get(span.getSpanId());
+    if (byParent != null) {
+      for (int child : byParent) {
+        if (child != index && parent(child) == index) {
+          out.add(child);
+        }
+      }
+    }
+    if (span.getKind() == SpanKind.SPAN_KIND_CLIENT) {
+      int[] same = byId.get(span.getSpanId());
+      if (same != null && same.length > 1) {
+        for (int other : same) {
+          if (other != index && parent(other) == index && !out.contains(other)) {
+            out.add(other);
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
