@@ -22,6 +22,15 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String API_HOST = "faultline.api.host";
   public static final String API_PORT = "faultline.api.port";
   public static final String API_ADVERTISED_HOST = "faultline.api.advertised.host";
+  public static final String GRAPH_TOPIC = "faultline.graph.topic";
+  public static final String PAIRING_TIMEOUT_MS = "faultline.trace.pairing.timeout.ms";
+  public static final String TRACE_RETENTION_MS = "faultline.trace.retention.ms";
+  public static final String TRACE_MAX_SPANS = "faultline.trace.max.spans";
+  public static final String TRACE_MAX_IN_FLIGHT = "faultline.trace.max.in.flight";
+  public static final String WINDOW_SIZE_MS = "faultline.window.size.ms";
+  public static final String WINDOW_GRACE_MS = "faultline.window.grace.ms";
+  public static final String GRAPH_FINALIZE_TIMEOUT_MS = "faultline.graph.finalize.timeout.ms";
+  public static final String GRAPH_HISTORY_MS = "faultline.graph.history.ms";
 
   /** Every key of a Faultline instance. */
   public static final ConfigDef CONFIG = define(IngestConfig.define(new ConfigDef()));
@@ -95,7 +104,114 @@ public final class AnalyzerConfig extends AbstractConfig {
             "",
             Importance.MEDIUM,
             "Host name other instances use to reach this one's API (interactive queries);"
-                + " empty means this machine's host name.");
+                + " empty means this machine's host name.")
+        .define(
+            GRAPH_TOPIC,
+            Type.STRING,
+            "faultline.graph",
+            new ConfigDef.NonEmptyString(),
+            Importance.MEDIUM,
+            "Topic of the merged per-window statistics of every edge and node (one partition);"
+                + " every instance reads it into its copy of the live graph.")
+        .define(
+            PAIRING_TIMEOUT_MS,
+            Type.LONG,
+            10_000L,
+            Range.atLeast(100),
+            Importance.MEDIUM,
+            "Event time after a trace's latest span at which its unpaired spans are resolved:"
+                + " client spans without a server side become calls to virtual peers, spans whose"
+                + " parent never came become entries. Longer catches slower exporters.")
+        .define(
+            TRACE_RETENTION_MS,
+            Type.LONG,
+            300_000L,
+            Range.atLeast(1_000),
+            Importance.MEDIUM,
+            "How long a finished trace stays queryable (GET /api/v1/traces/{id}) after its"
+                + " pairing timeout. Disk use grows with span rate times this.")
+        .define(
+            TRACE_MAX_SPANS,
+            Type.INT,
+            10_000,
+            Range.atLeast(2),
+            Importance.LOW,
+            "Spans kept per trace; more are dropped and counted"
+                + " (faultline_trace_spans_dropped_total).")
+        .define(
+            TRACE_MAX_IN_FLIGHT,
+            Type.INT,
+            1_000_000,
+            Range.atLeast(100),
+            Importance.LOW,
+            "Traces being assembled per task; beyond it the oldest are resolved early and"
+                + " counted (faultline_trace_evicted_total).")
+        .define(
+            WINDOW_SIZE_MS,
+            Type.LONG,
+            2_000L,
+            Range.atLeast(100),
+            Importance.MEDIUM,
+            "Length of the statistics windows. Shorter detects sooner; longer is less noisy.")
+        .define(
+            WINDOW_GRACE_MS,
+            Type.LONG,
+            1_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "How far stream time must pass a window's end before it closes. Later data is not"
+                + " dropped: it counts in the oldest open window and as late.")
+        .define(
+            GRAPH_FINALIZE_TIMEOUT_MS,
+            Type.LONG,
+            5_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "How long (stream time) the graph stage waits for every task's part of a window"
+                + " before it publishes the window without the missing parts.")
+        .define(
+            GRAPH_HISTORY_MS,
+            Type.LONG,
+            900_000L,
+            Range.atLeast(10_000),
+            Importance.LOW,
+            "How much graph history every instance keeps for queries (?at=, the time slider).");
+  }
+
+  public String graphTopic() {
+    return getString(GRAPH_TOPIC);
+  }
+
+  public long pairingTimeoutMs() {
+    return getLong(PAIRING_TIMEOUT_MS);
+  }
+
+  public long traceRetentionMs() {
+    return getLong(TRACE_RETENTION_MS);
+  }
+
+  public int traceMaxSpans() {
+    return getInt(TRACE_MAX_SPANS);
+  }
+
+  public int traceMaxInFlight() {
+    return getInt(TRACE_MAX_IN_FLIGHT);
+  }
+
+  public long windowSizeMs() {
+    return getLong(WINDOW_SIZE_MS);
+  }
+
+  public long windowGraceMs() {
+    return getLong(WINDOW_GRACE_MS);
+  }
+
+  public long graphFinalizeTimeoutMs() {
+    return getLong(GRAPH_FINALIZE_TIMEOUT_MS);
+  }
+
+  public long graphHistoryMs() {
+    return getLong(GRAPH_HISTORY_MS);
   }
 
   /** The ingest part of these settings. */

@@ -3,10 +3,10 @@ package dev.faultline.analyzer.runtime;
 import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.topology.AnalyzerMetrics;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
 import dev.faultline.ingest.config.IngestConfig;
 import dev.faultline.ingest.kafka.TopicAdmin;
-import dev.faultline.ingest.topology.IngestMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class AnalyzerRuntime implements AutoCloseable {
     ensureTopics(config, client);
     StreamsBuilder builder = new StreamsBuilder();
     AnalyzerTopology.build(
-        builder, config, new AnalyzerTopology.Metrics(new IngestMetrics(registry)));
+        builder, config, new AnalyzerMetrics(registry), AnalyzerTopology.Hooks.none());
     var props = StreamsSettings.of(config, client, applicationServer);
     Topology topology = builder.build(props);
     KafkaStreams streams = new KafkaStreams(topology, props);
@@ -83,6 +83,13 @@ public final class AnalyzerRuntime implements AutoCloseable {
     specs.add(
         new TopicAdmin.Spec(
             ingest.dlqTopic(), ingest.topicPartitions(), ingest.topicReplication()));
+    // One partition: the graph stage is one task, and every instance reads all of it.
+    specs.add(
+        new TopicAdmin.Spec(
+            config.graphTopic(),
+            1,
+            ingest.topicReplication(),
+            java.util.Map.of("retention.ms", Long.toString(config.graphHistoryMs() * 2))));
     try (Admin admin = Admin.create(client)) {
       new TopicAdmin(admin).ensure(specs, Duration.ofSeconds(60));
     }

@@ -1,32 +1,130 @@
 package dev.faultline.analyzer.topology;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.graph.GraphWindow;
+import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.ingest.kafka.IngestTopics;
-import dev.faultline.ingest.topology.IngestMetrics;
+import dev.faultline.ingest.kafka.Topic;
 import dev.faultline.ingest.topology.IngestTopology;
+import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.proto.WindowPartial;
+import dev.faultline.schemas.serde.Serdes;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.Serdes.ByteArraySerde;
+import org.apache.kafka.common.serialization.Serdes.BytesSerde;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds the analyzer's topology. The flow of a span:
+ * Builds the analyzer's topology, the one place where the pipeline is assembled. The flow of a
+ * span:
  *
  * <ol>
  *   <li>{@code otlp_spans} is decoded and normalised; bad input goes to {@code faultline.dlq}
  *       ({@link IngestTopology});
  *   <li>span batches are keyed by trace id and, unless the input is already partitioned by trace
- *       id, go through {@code faultline.spans} so that one task sees all spans of a trace.
+ *       id, go through {@code faultline.spans} so that one task sees all spans of a trace;
+ *   <li>{@code trace-assembly} buffers each trace (stores {@code trace-buffer}, {@code
+ *       trace-expiry}) and emits calls and visits as soon as they are known;
+ *   <li>{@code window-stats} accumulates them per window and sends each closed window's part
+ *       through the one-partition repartition topic {@code graph-partials};
+ *   <li>{@code graph-merge} (one task) merges the parts and publishes each window to {@code
+ *       faultline.graph} and to the detectors;
+ *   <li>every instance keeps the recent windows of {@code faultline.graph} in the global store
+ *       {@code graph-history}, which the query API reads.
  * </ol>
  */
 public final class AnalyzerTopology {
   /** Name of the source node reading the spans topic. */
   public static final String SPANS_SOURCE = "spans-source";
 
+  /** Store holding each trace being assembled or retained for queries. */
+  public static final String TRACE_STORE = TraceAssemblyProcessor.BUFFER;
+
+  /** Global store of the recent graph windows. */
+  public static final String GRAPH_STORE = GraphHistoryProcessor.STORE;
+
   private AnalyzerTopology() {}
 
   /** Adds the whole pipeline to {@code builder}. */
-  public static void build(StreamsBuilder builder, AnalyzerConfig config, Metrics metrics) {
-    spans(builder, config, metrics);
+  public static void build(
+      StreamsBuilder builder, AnalyzerConfig config, AnalyzerMetrics metrics, Hooks hooks) {
+    requireNonNull(hooks, "hooks");
+    KStream<byte[], SpanBatch> spans = spans(builder, config, metrics);
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TraceAssemblyProcessor.BUFFER),
+                new BytesSerde(),
+                Serdes.traceState())
+            .withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TraceAssemblyProcessor.EXPIRY),
+                new BytesSerde(),
+                new ByteArraySerde())
+            .withCachingEnabled());
+    TraceAssemblyProcessor.Settings traces =
+        new TraceAssemblyProcessor.Settings(
+            config.pairingTimeoutMs(),
+            config.traceRetentionMs(),
+            config.traceMaxSpans(),
+            config.traceMaxInFlight(),
+            Math.max(100, Math.min(1_000, config.pairingTimeoutMs() / 4)));
+    KStream<byte[], Observation> observations =
+        spans.process(
+            () -> new TraceAssemblyProcessor(traces, metrics),
+            Named.as("trace-assembly"),
+            TraceAssemblyProcessor.BUFFER,
+            TraceAssemblyProcessor.EXPIRY);
+    KStream<byte[], WindowPartial> partials =
+        observations.process(
+            () -> new WindowStatsProcessor(config.windowSizeMs(), config.windowGraceMs(), metrics),
+            Named.as("window-stats"));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(GraphMergeProcessor.STORE),
+                new BytesSerde(),
+                new ByteArraySerde())
+            .withCachingEnabled());
+    Topic<Bytes, GraphRecord> graph = graphTopic(config);
+    partials
+        .repartition(
+            Repartitioned.<byte[], WindowPartial>as("graph-partials")
+                .withKeySerde(new ByteArraySerde())
+                .withValueSerde(Serdes.windowPartial())
+                .withNumberOfPartitions(1))
+        .process(
+            () ->
+                new GraphMergeProcessor(
+                    config.windowSizeMs(),
+                    config.graphFinalizeTimeoutMs(),
+                    metrics,
+                    hooks.windowListener()),
+            Named.as("graph-merge"),
+            GraphMergeProcessor.STORE)
+        .to(graph.name(), graph.produced("graph-sink"));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(GraphHistoryProcessor.STORE),
+                new BytesSerde(),
+                new ByteArraySerde())
+            .withLoggingDisabled(),
+        graph.name(),
+        Consumed.with(new BytesSerde(), new ByteArraySerde()).withName("graph-history-source"),
+        () -> new GraphHistoryProcessor(config.graphHistoryMs()));
+  }
+
+  /** The graph topic with its serdes. */
+  public static Topic<Bytes, GraphRecord> graphTopic(AnalyzerConfig config) {
+    return new Topic<>(config.graphTopic(), new BytesSerde(), Serdes.graphRecord());
   }
 
   /**
@@ -34,7 +132,7 @@ public final class AnalyzerTopology {
    * keyed by trace id, else through the spans topic.
    */
   static KStream<byte[], SpanBatch> spans(
-      StreamsBuilder builder, AnalyzerConfig config, Metrics metrics) {
+      StreamsBuilder builder, AnalyzerConfig config, AnalyzerMetrics metrics) {
     KStream<byte[], SpanBatch> decoded =
         IngestTopology.decode(builder, config.ingest(), metrics.ingest());
     if (config.ingest().inputKeyedByTrace()) {
@@ -45,10 +143,15 @@ public final class AnalyzerTopology {
     return builder.stream(topics.spans().name(), topics.spans().consumed(SPANS_SOURCE));
   }
 
-  /** The meters of every stage. */
-  public record Metrics(IngestMetrics ingest) {
-    public Metrics {
-      java.util.Objects.requireNonNull(ingest, "ingest");
+  /** What the surrounding application plugs into the topology. */
+  public record Hooks(Consumer<GraphWindow> windowListener) {
+    public Hooks {
+      requireNonNull(windowListener, "windowListener");
+    }
+
+    /** No listeners. */
+    public static Hooks none() {
+      return new Hooks(window -> {});
     }
   }
 }

@@ -48,7 +48,8 @@ public record Call(
     String callerVersion,
     String calleeInstance,
     String calleeVersion,
-    ByteString traceId) {
+    ByteString traceId)
+    implements Observation {
 
   /** A figure that the call's spans do not give. */
   public static final long UNKNOWN = Long.MIN_VALUE;

@@ -29,7 +29,8 @@ public record Visit(
     long selfTimeUs,
     boolean error,
     boolean entry,
-    ByteString traceId) {
+    ByteString traceId)
+    implements Observation {
   public Visit {
     requireNonNull(service, "service");
     requireNonNull(operation, "operation");

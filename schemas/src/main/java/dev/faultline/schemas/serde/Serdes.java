@@ -1,6 +1,9 @@
 package dev.faultline.schemas.serde;
 
+import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.proto.TraceState;
+import dev.faultline.schemas.proto.WindowPartial;
 import org.apache.kafka.common.serialization.Serde;
 
 /** The serdes of Faultline's own records. */
@@ -10,5 +13,20 @@ public final class Serdes {
   /** Values of {@code faultline.spans}. */
   public static Serde<SpanBatch> spanBatch() {
     return new ProtobufSerde<>(SpanBatch.parser(), SpanBatch.class);
+  }
+
+  /** Values of the trace-buffer store. */
+  public static Serde<TraceState> traceState() {
+    return new ProtobufSerde<>(TraceState.parser(), TraceState.class);
+  }
+
+  /** Values of the graph-partials repartition topic. */
+  public static Serde<WindowPartial> windowPartial() {
+    return new ProtobufSerde<>(WindowPartial.parser(), WindowPartial.class);
+  }
+
+  /** Values of {@code faultline.graph}. */
+  public static Serde<GraphRecord> graphRecord() {
+    return new ProtobufSerde<>(GraphRecord.parser(), GraphRecord.class);
   }
 }

@@ -1,0 +1,262 @@
+package dev.faultline.analyzer.topology;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.faultline.analyzer.graph.EdgeAccumulator;
+import dev.faultline.analyzer.graph.EdgeKey;
+import dev.faultline.analyzer.graph.GraphWindow;
+import dev.faultline.analyzer.graph.NodeAccumulator;
+import dev.faultline.analyzer.graph.OperationKey;
+import dev.faultline.schemas.proto.EdgeStats;
+import dev.faultline.schemas.proto.GraphRecord;
+import dev.faultline.schemas.proto.MergeMeta;
+import dev.faultline.schemas.proto.NodeStats;
+import dev.faultline.schemas.proto.WindowPartial;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The graph stage: merges the window parts of every trace-assembly task (one partition, so one task
+ * sees them all) and publishes each window, in order, once every task that reports closed it, or
+ * once the finalize timeout passed. Published windows go to {@code faultline.graph} and to the
+ * window listeners (the detectors).
+ *
+ * <p>Store {@link #STORE}: the parts merged so far, keyed by window and edge or node, so a restart
+ * resumes the merge from the changelog.
+ */
+final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Bytes, GraphRecord> {
+  static final String STORE = "graph-merge";
+
+  private static final byte EDGE = 'E';
+  private static final byte NODE = 'N';
+  private static final byte CLOSED = 'C';
+  private static final Bytes META = Bytes.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, 'M'});
+
+  /** A task that reported nothing for this many windows is no longer waited for. */
+  private static final int IDLE_WINDOWS = 5;
+
+  private final long windowMs;
+  private final long finalizeTimeoutMs;
+  private final AnalyzerMetrics metrics;
+  private final Consumer<GraphWindow> listener;
+  private ProcessorContext<Bytes, GraphRecord> context;
+  private KeyValueStore<Bytes, byte[]> store;
+  private MergeMeta.Builder meta;
+
+  /**
+   * The latest window end among the parts received: the graph stage's own clock. Not the task's
+   * stream time, which in a test driver is shared with the upstream stages.
+   */
+  private long watermark = Long.MIN_VALUE;
+
+  GraphMergeProcessor(
+      long windowMs,
+      long finalizeTimeoutMs,
+      AnalyzerMetrics metrics,
+      Consumer<GraphWindow> listener) {
+    this.windowMs = windowMs;
+    this.finalizeTimeoutMs = finalizeTimeoutMs;
+    this.metrics = requireNonNull(metrics, "metrics");
+    this.listener = requireNonNull(listener, "listener");
+  }
+
+  @Override
+  public void init(ProcessorContext<Bytes, GraphRecord> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+    byte[] saved = store.get(META);
+    try {
+      meta = saved == null ? MergeMeta.newBuilder() : MergeMeta.parseFrom(saved).toBuilder();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt graph-merge bookkeeping", e);
+    }
+    context.schedule(
+        Duration.ofMillis(windowMs), PunctuationType.STREAM_TIME, now -> publishDue(watermark));
+  }
+
+  @Override
+  public void process(Record<byte[], WindowPartial> record) {
+    WindowPartial partial = record.value();
+    long window = partial.getWindowStartMs();
+    watermark = Math.max(watermark, partial.getWindowEndMs());
+    if (meta.getPublishedAny() && window <= meta.getLastPublishedStartMs()) {
+      metrics.latePartials();
+      return;
+    }
+    switch (partial.getPartCase()) {
+      case EDGE -> {
+        Bytes key = key(window, EDGE, EdgeKey.of(partial.getEdge()).id());
+        byte[] old = store.get(key);
+        if (old == null) {
+          store.put(key, partial.getEdge().toByteArray());
+        } else {
+          EdgeAccumulator merged = new EdgeAccumulator(EdgeKey.of(partial.getEdge()));
+          merged.merge(parse(old, EdgeStats.parser()));
+          merged.merge(partial.getEdge());
+          store.put(key, merged.toStats().toByteArray());
+        }
+      }
+      case NODE -> {
+        NodeStats node = partial.getNode();
+        OperationKey op = new OperationKey(node.getService(), node.getOperation());
+        Bytes key = key(window, NODE, op.id());
+        byte[] old = store.get(key);
+        if (old == null) {
+          store.put(key, node.toByteArray());
+        } else {
+          NodeAccumulator merged = new NodeAccumulator(op);
+          merged.merge(parse(old, NodeStats.parser()));
+          merged.merge(node);
+          store.put(key, merged.toStats().toByteArray());
+        }
+      }
+      case CLOSED -> {
+        store.put(
+            key(window, CLOSED, Integer.toString(partial.getPartition())),
+            partial.getClosed().toByteArray());
+        long last = meta.getPartitionLastWindowMsOrDefault(partial.getPartition(), Long.MIN_VALUE);
+        meta.putPartitionLastWindowMs(partial.getPartition(), Math.max(last, window));
+        store.put(META, meta.build().toByteArray());
+      }
+      default -> {}
+    }
+    publishDue(watermark);
+  }
+
+  /** Publishes, in order, every window that is complete or whose finalize timeout passed. */
+  private void publishDue(long streamTimeMs) {
+    while (true) {
+      Long next = nextWindow();
+      if (next == null) {
+        return;
+      }
+      boolean complete = isComplete(next);
+      if (!complete && streamTimeMs < next + windowMs + finalizeTimeoutMs) {
+        return;
+      }
+      publish(next, complete);
+    }
+  }
+
+  private Long nextWindow() {
+    long from = meta.getPublishedAny() ? meta.getLastPublishedStartMs() + 1 : Long.MIN_VALUE;
+    try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(from), META)) {
+      while (it.hasNext()) {
+        Bytes key = it.next().key;
+        if (!key.equals(META)) {
+          return windowOf(key);
+        }
+      }
+    }
+    return null;
+  }
+
+  private boolean isComplete(long window) {
+    Set<Integer> expected = new HashSet<>();
+    for (Map.Entry<Integer, Long> entry : meta.getPartitionLastWindowMsMap().entrySet()) {
+      if (entry.getValue() >= window - IDLE_WINDOWS * windowMs) {
+        expected.add(entry.getKey());
+      }
+    }
+    if (expected.isEmpty()) {
+      return false;
+    }
+    for (int partition : expected) {
+      if (store.get(key(window, CLOSED, Integer.toString(partition))) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void publish(long window, boolean complete) {
+    List<EdgeStats> edges = new ArrayList<>();
+    List<NodeStats> nodes = new ArrayList<>();
+    List<Bytes> keys = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(window), prefix(window + 1))) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = it.next();
+        if (windowOf(entry.key) != window) {
+          continue;
+        }
+        keys.add(entry.key);
+        byte type = entry.key.get()[Long.BYTES];
+        if (type == EDGE) {
+          edges.add(parse(entry.value, EdgeStats.parser()));
+        } else if (type == NODE) {
+          nodes.add(parse(entry.value, NodeStats.parser()));
+        }
+      }
+    }
+    for (Bytes key : keys) {
+      store.delete(key);
+    }
+    long end = window + windowMs;
+    for (EdgeStats edge : edges) {
+      GraphRecord record =
+          GraphRecord.newBuilder()
+              .setWindowStartMs(window)
+              .setWindowEndMs(end)
+              .setEdge(edge)
+              .build();
+      context.forward(new Record<>(key(window, EDGE, EdgeKey.of(edge).id()), record, end));
+    }
+    for (NodeStats node : nodes) {
+      GraphRecord record =
+          GraphRecord.newBuilder()
+              .setWindowStartMs(window)
+              .setWindowEndMs(end)
+              .setNode(node)
+              .build();
+      String id = new OperationKey(node.getService(), node.getOperation()).id();
+      context.forward(new Record<>(key(window, NODE, id), record, end));
+    }
+    meta.setLastPublishedStartMs(window).setPublishedAny(true);
+    store.put(META, meta.build().toByteArray());
+    metrics.windowPublished();
+    listener.accept(new GraphWindow(window, end, edges, nodes, complete));
+  }
+
+  /** Store and topic key: window start (sign-flipped, big-endian), a type byte, the id. */
+  static Bytes key(long window, byte type, String id) {
+    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(
+        ByteBuffer.allocate(Long.BYTES + 1 + idBytes.length)
+            .putLong(window ^ Long.MIN_VALUE)
+            .put(type)
+            .put(idBytes)
+            .array());
+  }
+
+  static Bytes prefix(long window) {
+    return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(window ^ Long.MIN_VALUE).array());
+  }
+
+  static long windowOf(Bytes key) {
+    return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+  }
+
+  private static <T> T parse(byte[] bytes, com.google.protobuf.Parser<T> parser) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt graph-merge entry", e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.faultline.analyzer.topology;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.faultline.analyzer.graph.EdgeAccumulator;
+import dev.faultline.analyzer.graph.NodeAccumulator;
+import dev.faultline.analyzer.graph.WindowAggregator;
+import dev.faultline.analyzer.trace.Call;
+import dev.faultline.analyzer.trace.Observation;
+import dev.faultline.analyzer.trace.Visit;
+import dev.faultline.schemas.proto.WindowClosed;
+import dev.faultline.schemas.proto.WindowPartial;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Accumulates this task's calls and visits into windows and, when a window closes, sends its part
+ * of the window to the graph stage: one record per edge and node, then a closing marker.
+ *
+ * <p>The open windows live in memory: a crash loses at most the parts of the windows still open
+ * (seconds of statistics), never spans; the traces themselves are in the changelogged buffer.
+ */
+final class WindowStatsProcessor implements Processor<byte[], Observation, byte[], WindowPartial> {
+  private final long windowMs;
+  private final long graceMs;
+  private final AnalyzerMetrics metrics;
+  private WindowAggregator windows;
+  private ProcessorContext<byte[], WindowPartial> context;
+  private int partition;
+
+  WindowStatsProcessor(long windowMs, long graceMs, AnalyzerMetrics metrics) {
+    this.windowMs = windowMs;
+    this.graceMs = graceMs;
+    this.metrics = requireNonNull(metrics, "metrics");
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], WindowPartial> context) {
+    this.context = context;
+    this.windows = new WindowAggregator(windowMs, graceMs);
+    this.partition = context.taskId().partition();
+    context.schedule(Duration.ofMillis(windowMs), PunctuationType.STREAM_TIME, this::publish);
+  }
+
+  @Override
+  public void process(Record<byte[], Observation> record) {
+    long now = context.currentStreamTimeMs();
+    if (record.value() instanceof Call call) {
+      windows.add(call, now);
+    } else if (record.value() instanceof Visit visit) {
+      windows.add(visit, now);
+    }
+  }
+
+  private void publish(long streamTimeMs) {
+    for (WindowAggregator.Closed window : windows.advance(streamTimeMs)) {
+      byte[] key = ByteBuffer.allocate(Long.BYTES).putLong(window.startMs()).array();
+      for (EdgeAccumulator edge : window.edges()) {
+        forward(key, window, partial(window).setEdge(edge.toStats()).build());
+      }
+      for (NodeAccumulator node : window.nodes()) {
+        forward(key, window, partial(window).setNode(node.toStats()).build());
+      }
+      forward(
+          key,
+          window,
+          partial(window)
+              .setClosed(
+                  WindowClosed.newBuilder()
+                      .setEdges(window.edges().size())
+                      .setNodes(window.nodes().size())
+                      .setLateRecords(window.lateRecords()))
+              .build());
+      if (window.lateRecords() > 0) {
+        metrics.lateRecords(window.lateRecords());
+      }
+    }
+  }
+
+  private WindowPartial.Builder partial(WindowAggregator.Closed window) {
+    return WindowPartial.newBuilder()
+        .setWindowStartMs(window.startMs())
+        .setWindowEndMs(window.endMs())
+        .setPartition(partition);
+  }
+
+  private void forward(byte[] key, WindowAggregator.Closed window, WindowPartial partial) {
+    context.forward(new Record<>(key, partial, window.endMs()));
+  }
+}
