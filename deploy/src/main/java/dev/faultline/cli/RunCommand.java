@@ -2,12 +2,12 @@ package dev.faultline.cli;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.runtime.AnalyzerRuntime;
+import dev.faultline.analyzer.topology.AnalyzerTopology;
 import dev.faultline.broker.EmbeddedKafka;
 import dev.faultline.ingest.receiver.OtlpReceiver;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -58,9 +58,13 @@ final class RunCommand implements Callable<Integer> {
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         out.printf("embedded Kafka broker at %s%n", broker.bootstrapServers());
       }
-      MeterRegistry registry = new SimpleMeterRegistry();
-      lifecycle.add(AnalyzerRuntime.start(config, client, applicationServer(config), registry));
-      out.printf("analyzer %s running%n", config.applicationId());
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      AnalyzerRuntime analyzer =
+          lifecycle.add(
+              AnalyzerRuntime.start(config, client, registry, AnalyzerTopology.Hooks.none()));
+      out.printf(
+          "analyzer %s running; API: http://localhost:%d/api/v1/graph%n",
+          config.applicationId(), analyzer.apiPort());
       if (!noReceiver) {
         OtlpReceiver receiver =
             lifecycle.add(OtlpReceiver.start(config.ingest().receiver(), client, registry));
@@ -78,13 +82,5 @@ final class RunCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
-  }
-
-  static String applicationServer(AnalyzerConfig config) throws java.net.UnknownHostException {
-    String host = config.apiAdvertisedHost();
-    if (host.isBlank()) {
-      host = InetAddress.getLocalHost().getHostName();
-    }
-    return host + ":" + config.apiPort();
   }
 }

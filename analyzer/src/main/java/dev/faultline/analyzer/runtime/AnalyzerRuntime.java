@@ -3,56 +3,118 @@ package dev.faultline.analyzer.runtime;
 import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.query.ApiServer;
+import dev.faultline.analyzer.query.Endpoints;
+import dev.faultline.analyzer.query.GraphQueries;
+import dev.faultline.analyzer.query.QueryApi;
+import dev.faultline.analyzer.query.TraceQueries;
 import dev.faultline.analyzer.topology.AnalyzerMetrics;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
 import dev.faultline.ingest.config.IngestConfig;
 import dev.faultline.ingest.kafka.TopicAdmin;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One analyzer instance: creates its topics, runs the topology, and shuts it down in order. */
+/**
+ * One analyzer instance: creates its topics, serves the API, runs the topology, and shuts them down
+ * in order. The API starts first so that its real port (which may be picked freely) is what the
+ * instance advertises to the others for interactive queries.
+ */
 public final class AnalyzerRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzerRuntime.class);
 
   private final KafkaStreams streams;
   private final Topology topology;
+  private final ApiServer api;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final HostInfo advertised;
 
-  private AnalyzerRuntime(KafkaStreams streams, Topology topology) {
+  private AnalyzerRuntime(
+      KafkaStreams streams,
+      Topology topology,
+      ApiServer api,
+      KafkaStreamsMetrics streamsMetrics,
+      HostInfo advertised) {
     this.streams = streams;
     this.topology = topology;
+    this.api = api;
+    this.streamsMetrics = streamsMetrics;
+    this.advertised = advertised;
   }
 
   /**
-   * Ensures the topics, builds the topology and starts it.
+   * Ensures the topics, starts the API and the topology.
    *
    * @param config Faultline's settings
    * @param client Kafka client settings
-   * @param applicationServer {@code host:port} of this instance's API
-   * @param registry meters
+   * @param registry meters, scraped at /metrics
+   * @param hooks what else listens to the topology (detectors)
    */
   public static AnalyzerRuntime start(
       AnalyzerConfig config,
       Map<String, Object> client,
-      String applicationServer,
-      MeterRegistry registry)
-      throws InterruptedException, TimeoutException {
+      PrometheusMeterRegistry registry,
+      AnalyzerTopology.Hooks hooks)
+      throws InterruptedException, TimeoutException, IOException {
     requireNonNull(config, "config");
     ensureTopics(config, client);
+    AtomicReference<KafkaStreams> running = new AtomicReference<>();
+    String host = config.apiAdvertisedHost();
+    if (host.isBlank()) {
+      host = InetAddress.getLocalHost().getHostName();
+    }
+    GraphQueries graph = new GraphQueries(() -> graphStore(running.get()));
+    boolean keyedByCollector = config.ingest().inputKeyedByTrace();
+    AtomicReference<HostInfo> self = new AtomicReference<>();
+    ApiServer api;
+    try {
+      List<ApiServer.Route> routes = new ArrayList<>();
+      QueryApi queries =
+          new QueryApi(
+              graph,
+              () ->
+                  running.get() == null ? null : new TraceQueries(running.get(), keyedByCollector),
+              () -> self.get(),
+              config.graphHistoryMs());
+      routes.addAll(Endpoints.of(queries, running::get, registry));
+      api = ApiServer.start(config.apiHost(), config.apiPort(), routes);
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot serve the API on "
+              + config.apiHost()
+              + ":"
+              + config.apiPort()
+              + " ("
+              + AnalyzerConfig.API_PORT
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    HostInfo advertised = new HostInfo(host, api.port());
+    self.set(advertised);
     StreamsBuilder builder = new StreamsBuilder();
-    AnalyzerTopology.build(
-        builder, config, new AnalyzerMetrics(registry), AnalyzerTopology.Hooks.none());
-    var props = StreamsSettings.of(config, client, applicationServer);
+    AnalyzerTopology.build(builder, config, new AnalyzerMetrics(registry), hooks);
+    var props = StreamsSettings.of(config, client, advertised.host() + ":" + advertised.port());
     Topology topology = builder.build(props);
     KafkaStreams streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(
@@ -60,13 +122,26 @@ public final class AnalyzerRuntime implements AutoCloseable {
           LOG.error("stream thread failed; replacing it", error);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    running.set(streams);
     streams.start();
     LOG.info(
-        "analyzer {} started ({} thread(s), {})",
+        "analyzer {} started ({} thread(s), {}), API on port {}",
         config.applicationId(),
         config.streamThreads(),
-        config.processingGuarantee());
-    return new AnalyzerRuntime(streams, topology);
+        config.processingGuarantee(),
+        api.port());
+    return new AnalyzerRuntime(streams, topology, api, streamsMetrics, advertised);
+  }
+
+  private static ReadOnlyKeyValueStore<Bytes, byte[]> graphStore(KafkaStreams streams) {
+    if (streams == null) {
+      throw new org.apache.kafka.streams.errors.InvalidStateStoreException("not started");
+    }
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            AnalyzerTopology.GRAPH_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
   }
 
   /** Creates the topics Faultline owns, if missing, and waits until they take writes. */
@@ -89,7 +164,7 @@ public final class AnalyzerRuntime implements AutoCloseable {
             config.graphTopic(),
             1,
             ingest.topicReplication(),
-            java.util.Map.of("retention.ms", Long.toString(config.graphHistoryMs() * 2))));
+            Map.of("retention.ms", Long.toString(config.graphHistoryMs() * 2))));
     try (Admin admin = Admin.create(client)) {
       new TopicAdmin(admin).ensure(specs, Duration.ofSeconds(60));
     }
@@ -99,6 +174,28 @@ public final class AnalyzerRuntime implements AutoCloseable {
     return streams;
   }
 
+  /** Port of the API and web page. */
+  public int apiPort() {
+    return api.port();
+  }
+
+  /** The address this instance advertises to the others. */
+  public HostInfo advertised() {
+    return advertised;
+  }
+
+  /** Waits until the topology runs (or the timeout passes). */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (streams.state() == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
   /** A description of the running topology. */
   public String describe() {
     return topology.describe().toString();
@@ -106,6 +203,8 @@ public final class AnalyzerRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    api.close();
     streams.close(Duration.ofSeconds(30));
+    streamsMetrics.close();
   }
 }

@@ -1,0 +1,80 @@
+package dev.faultline.analyzer.query;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ByteString;
+import dev.faultline.analyzer.topology.AnalyzerTopology;
+import dev.faultline.analyzer.trace.TraceModel;
+import dev.faultline.analyzer.trace.TraceTree;
+import dev.faultline.schemas.proto.TraceState;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Finds traces: in this instance's trace store when it owns the trace's partition, else says which
+ * instance does.
+ */
+public final class TraceQueries {
+  private final KafkaStreams streams;
+  private final boolean keyedByCollector;
+
+  /**
+   * @param streams the running application
+   * @param keyedByCollector trace assembly reads the collector's partitions directly (placement by
+   *     the collector's partitioner, not Kafka's)
+   */
+  public TraceQueries(KafkaStreams streams, boolean keyedByCollector) {
+    this.streams = requireNonNull(streams, "streams");
+    this.keyedByCollector = keyedByCollector;
+  }
+
+  /** Where a trace lives: this instance, another one, or unknown (no metadata yet). */
+  public sealed interface Location permits Local, Remote, Unknown {}
+
+  /** This instance owns it. */
+  public record Local() implements Location {}
+
+  /** Another instance owns it. */
+  public record Remote(HostInfo host) implements Location {}
+
+  /** The owner is not known right now (rebalancing, or the store is not up yet). */
+  public record Unknown() implements Location {}
+
+  public Location locate(ByteString traceId, HostInfo self) {
+    Bytes key = Bytes.wrap(traceId.toByteArray());
+    KeyQueryMetadata metadata =
+        keyedByCollector
+            ? streams.queryMetadataForKey(
+                AnalyzerTopology.TRACE_STORE, key, new SaramaCompatPartitioner())
+            : streams.queryMetadataForKey(AnalyzerTopology.TRACE_STORE, key, new BytesSerializer());
+    if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+      return new Unknown();
+    }
+    HostInfo active = metadata.activeHost();
+    return active.equals(self) ? new Local() : new Remote(active);
+  }
+
+  /** The trace from this instance's stores, if it holds it. */
+  public Optional<Result> local(ByteString traceId) {
+    ReadOnlyKeyValueStore<Bytes, TraceState> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                AnalyzerTopology.TRACE_STORE,
+                QueryableStoreTypes.<Bytes, TraceState>keyValueStore()));
+    TraceState state = store.get(Bytes.wrap(traceId.toByteArray()));
+    if (state == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Result(TraceTree.of(TraceModel.of(traceId, state)), state.getClosed()));
+  }
+
+  /** A trace and whether its pairing is done. */
+  public record Result(TraceTree tree, boolean complete) {}
+}
