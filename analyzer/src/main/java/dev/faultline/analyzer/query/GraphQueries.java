@@ -3,12 +3,12 @@ package dev.faultline.analyzer.query;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.faultline.analyzer.graph.GraphKeys;
 import dev.faultline.analyzer.graph.GraphSnapshot;
 import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.schemas.proto.EdgeStats;
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.NodeStats;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,11 +86,11 @@ public final class GraphQueries {
   }
 
   private static Bytes prefix(long window) {
-    return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(window ^ Long.MIN_VALUE).array());
+    return GraphKeys.prefix(window);
   }
 
   private static long windowOf(Bytes key) {
-    return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+    return GraphKeys.windowOf(key);
   }
 
   private static GraphRecord parse(byte[] bytes) {

@@ -1,5 +1,6 @@
 package dev.faultline.analyzer.topology;
 
+import dev.faultline.analyzer.graph.GraphKeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class GraphHistoryProcessor implements Processor<Bytes, byte[], Void, Void
       return;
     }
     store.put(record.key(), record.value());
-    long window = GraphMergeProcessor.windowOf(record.key());
+    long window = GraphKeys.windowOf(record.key());
     if (window > latestWindow) {
       latestWindow = window;
       forgetBefore(window - historyMs);
@@ -47,8 +48,7 @@ final class GraphHistoryProcessor implements Processor<Bytes, byte[], Void, Void
   private void forgetBefore(long cutoff) {
     List<Bytes> old = new ArrayList<>();
     Bytes lowest = Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(0).array());
-    try (KeyValueIterator<Bytes, byte[]> it =
-        store.range(lowest, GraphMergeProcessor.prefix(cutoff))) {
+    try (KeyValueIterator<Bytes, byte[]> it = store.range(lowest, GraphKeys.prefix(cutoff))) {
       while (it.hasNext()) {
         old.add(it.next().key);
       }

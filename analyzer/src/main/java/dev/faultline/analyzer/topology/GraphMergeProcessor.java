@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.faultline.analyzer.graph.EdgeAccumulator;
 import dev.faultline.analyzer.graph.EdgeKey;
+import dev.faultline.analyzer.graph.GraphKeys;
 import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.analyzer.graph.NodeAccumulator;
 import dev.faultline.analyzer.graph.OperationKey;
@@ -13,8 +14,6 @@ import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.MergeMeta;
 import dev.faultline.schemas.proto.NodeStats;
 import dev.faultline.schemas.proto.WindowPartial;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,9 +42,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Bytes, GraphRecord> {
   static final String STORE = "graph-merge";
 
-  private static final byte EDGE = 'E';
-  private static final byte NODE = 'N';
-  private static final byte CLOSED = 'C';
+  private static final byte EDGE = GraphKeys.EDGE;
+  private static final byte NODE = GraphKeys.NODE;
+  private static final byte CLOSED = GraphKeys.CLOSED;
   private static final Bytes META = Bytes.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, 'M'});
 
   /** A task that reported nothing for this many windows is no longer waited for. */
@@ -233,23 +232,16 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
     listener.accept(new GraphWindow(window, end, edges, nodes, complete));
   }
 
-  /** Store and topic key: window start (sign-flipped, big-endian), a type byte, the id. */
-  static Bytes key(long window, byte type, String id) {
-    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(
-        ByteBuffer.allocate(Long.BYTES + 1 + idBytes.length)
-            .putLong(window ^ Long.MIN_VALUE)
-            .put(type)
-            .put(idBytes)
-            .array());
+  private static Bytes key(long window, byte type, String id) {
+    return GraphKeys.key(window, type, id);
   }
 
-  static Bytes prefix(long window) {
-    return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(window ^ Long.MIN_VALUE).array());
+  private static Bytes prefix(long window) {
+    return GraphKeys.prefix(window);
   }
 
-  static long windowOf(Bytes key) {
-    return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+  private static long windowOf(Bytes key) {
+    return GraphKeys.windowOf(key);
   }
 
   private static <T> T parse(byte[] bytes, com.google.protobuf.Parser<T> parser) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.runtime.AnalyzerRuntime;
 import dev.faultline.analyzer.testing.Otlp;
+import dev.faultline.analyzer.testing.SchemaAssert;
 import dev.faultline.analyzer.testing.SmallSystem;
 import dev.faultline.analyzer.testing.SpanFixtures;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
@@ -68,12 +69,14 @@ class TwoInstancesIT {
       JsonNode second = awaitGraph(instances.get(1), SmallSystem.serviceEdges().size());
       assertThat(edges(first)).containsExactlyInAnyOrderElementsOf(SmallSystem.serviceEdges());
       assertThat(edges(second)).isEqualTo(edges(first));
+      SchemaAssert.assertValid("graph.schema.json", first.toString());
 
       for (String traceId : traceIds.subList(0, 10)) {
         JsonNode a = awaitTrace(instances.get(0), traceId);
         JsonNode b = awaitTrace(instances.get(1), traceId);
         assertThat(a.get("spanCount").asInt()).isEqualTo(10);
         assertThat(b).isEqualTo(a);
+        SchemaAssert.assertValid("trace.schema.json", a.toString());
       }
       assertThat(get(instances.get(0), "/api/v1/traces/" + "0".repeat(31) + "1").statusCode())
           .isEqualTo(404);
