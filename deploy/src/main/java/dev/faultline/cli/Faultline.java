@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       ReceiveCommand.class,
+      QueryCommand.class,
       dev.faultline.cli.bench.BenchCommand.class,
       ConfigCommand.class
     })

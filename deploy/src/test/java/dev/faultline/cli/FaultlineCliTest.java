@@ -29,12 +29,12 @@ class FaultlineCliTest {
     Run run = run("--help");
 
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).contains("run", "receive", "bench", "config");
+    assertThat(run.out()).contains("run", "receive", "query", "bench", "config");
   }
 
   @Test
   void everySubcommandHasHelp() {
-    for (String command : new String[] {"run", "receive", "bench", "config"}) {
+    for (String command : new String[] {"run", "receive", "query", "bench", "config"}) {
       Run run = run(command, "--help");
       assertThat(run.exit()).as(command).isZero();
       assertThat(run.out()).as(command).contains("Usage: faultline " + command);

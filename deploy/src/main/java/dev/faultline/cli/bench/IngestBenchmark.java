@@ -3,7 +3,10 @@ package dev.faultline.cli.bench;
 import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.runtime.AnalyzerRuntime;
 import dev.faultline.analyzer.runtime.StreamsSettings;
+import dev.faultline.analyzer.topology.AnalyzerMetrics;
+import dev.faultline.analyzer.topology.AnalyzerTopology;
 import dev.faultline.ingest.config.IngestConfig;
 import dev.faultline.ingest.kafka.TopicAdmin;
 import dev.faultline.ingest.normalize.SpanNormalizer;
@@ -85,6 +88,8 @@ final class IngestBenchmark {
       results.add(decodeInProcess(plain));
       results.add(ingest(admin, "at_least_once", plain));
       results.add(ingest(admin, "exactly_once_v2", plain));
+      results.add(analyzer(admin, "at_least_once", plain));
+      results.add(analyzer(admin, "exactly_once_v2", plain));
       return results;
     }
   }
@@ -206,6 +211,58 @@ final class IngestBenchmark {
       return BenchResult.of(
           "ingest end to end, otlp_spans -> faultline.spans (" + guarantee + ")",
           spans,
+          elapsed,
+          plain);
+    } finally {
+      try (var paths = Files.walk(stateDir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /**
+   * The whole analyzer (ingest, trace assembly, windows, graph stage), done when its consumer group
+   * has committed everything of the input and of the spans topic.
+   */
+  private BenchResult analyzer(Admin admin, String guarantee, BenchResult plain) throws Exception {
+    String applicationId = "bench-analyzer-" + guarantee + "-" + suffix;
+    String spans = "bench-spans-" + guarantee + "-" + suffix;
+    Path stateDir = Files.createTempDirectory("faultline-bench-");
+    Map<String, Object> values = new HashMap<>();
+    values.put(IngestConfig.INPUT_TOPIC, input);
+    values.put(IngestConfig.SPANS_TOPIC, spans);
+    values.put(IngestConfig.DLQ_TOPIC, dlq);
+    values.put(IngestConfig.TOPIC_PARTITIONS, options.partitions());
+    values.put(AnalyzerConfig.APPLICATION_ID, applicationId);
+    values.put(AnalyzerConfig.STATE_DIR, stateDir.toString());
+    values.put(AnalyzerConfig.PROCESSING_GUARANTEE, guarantee);
+    values.put(AnalyzerConfig.GRAPH_TOPIC, "bench-graph-" + guarantee + "-" + suffix);
+    AnalyzerConfig config = new AnalyzerConfig(values);
+    AnalyzerRuntime.ensureTopics(config, client);
+    StreamsBuilder builder = new StreamsBuilder();
+    AnalyzerTopology.build(
+        builder,
+        config,
+        new AnalyzerMetrics(new SimpleMeterRegistry()),
+        AnalyzerTopology.Hooks.none());
+    Properties props = StreamsSettings.of(config, client, "localhost:0");
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    Map<TopicPartition, Long> inputEnds = endOffsets(admin, input);
+    long started = System.nanoTime();
+    try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
+      streams.start();
+      while (!committedUpTo(admin, applicationId, inputEnds)) {
+        Thread.sleep(50);
+      }
+      // Everything is in the spans topic now; wait until trace assembly has read it all.
+      Map<TopicPartition, Long> spanEnds = endOffsets(admin, spans);
+      while (!committedUpTo(admin, applicationId, spanEnds)) {
+        Thread.sleep(50);
+      }
+      long elapsed = System.nanoTime() - started;
+      return BenchResult.of(
+          "full analyzer: ingest + trace assembly + graph (" + guarantee + ")",
+          this.spans,
           elapsed,
           plain);
     } finally {
