@@ -27,6 +27,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String TRACE_RETENTION_MS = "faultline.trace.retention.ms";
   public static final String TRACE_MAX_SPANS = "faultline.trace.max.spans";
   public static final String TRACE_MAX_IN_FLIGHT = "faultline.trace.max.in.flight";
+  public static final String TRACE_CACHE_TRACES = "faultline.trace.cache.traces";
   public static final String WINDOW_SIZE_MS = "faultline.window.size.ms";
   public static final String WINDOW_GRACE_MS = "faultline.window.grace.ms";
   public static final String GRAPH_FINALIZE_TIMEOUT_MS = "faultline.graph.finalize.timeout.ms";
@@ -147,6 +148,14 @@ public final class AnalyzerConfig extends AbstractConfig {
             "Traces being assembled per task; beyond it the oldest are resolved early and"
                 + " counted (faultline_trace_evicted_total).")
         .define(
+            TRACE_CACHE_TRACES,
+            Type.INT,
+            10_000,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Traces being assembled that each task keeps in memory between their batches; the"
+                + " rest are read back from the store when their next batch comes.")
+        .define(
             WINDOW_SIZE_MS,
             Type.LONG,
             2_000L,
@@ -196,6 +205,10 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public int traceMaxInFlight() {
     return getInt(TRACE_MAX_IN_FLIGHT);
+  }
+
+  public int traceCacheTraces() {
+    return getInt(TRACE_CACHE_TRACES);
   }
 
   public long windowSizeMs() {

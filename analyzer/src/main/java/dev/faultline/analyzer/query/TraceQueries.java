@@ -4,9 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
-import dev.faultline.analyzer.trace.TraceModel;
+import dev.faultline.analyzer.topology.TraceStore;
 import dev.faultline.analyzer.trace.TraceTree;
-import dev.faultline.schemas.proto.TraceState;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -63,16 +62,12 @@ public final class TraceQueries {
 
   /** The trace from this instance's stores, if it holds it. */
   public Optional<Result> local(ByteString traceId) {
-    ReadOnlyKeyValueStore<Bytes, TraceState> store =
+    ReadOnlyKeyValueStore<Bytes, byte[]> store =
         streams.store(
             StoreQueryParameters.fromNameAndType(
-                AnalyzerTopology.TRACE_STORE,
-                QueryableStoreTypes.<Bytes, TraceState>keyValueStore()));
-    TraceState state = store.get(Bytes.wrap(traceId.toByteArray()));
-    if (state == null) {
-      return Optional.empty();
-    }
-    return Optional.of(new Result(TraceTree.of(TraceModel.of(traceId, state)), state.getClosed()));
+                AnalyzerTopology.TRACE_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
+    return TraceStore.load(store, traceId, Integer.MAX_VALUE)
+        .map(loaded -> new Result(TraceTree.of(loaded.model()), loaded.meta().getClosed()));
   }
 
   /** A trace and whether its pairing is done. */

@@ -58,26 +58,29 @@ public final class AnalyzerTopology {
   public static void build(
       StreamsBuilder builder, AnalyzerConfig config, AnalyzerMetrics metrics, Hooks hooks) {
     requireNonNull(hooks, "hooks");
-    KStream<byte[], SpanBatch> spans = spans(builder, config, metrics);
+    KStream<byte[], RawSpanBatch> spans = spans(builder, config, metrics);
+    // No record cache on these two: trace assembly keeps active traces as objects itself, and the
+    // cache's range scans copy what they cover.
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TraceAssemblyProcessor.BUFFER),
                 new BytesSerde(),
-                Serdes.traceState())
-            .withCachingEnabled());
+                new ByteArraySerde())
+            .withCachingDisabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TraceAssemblyProcessor.EXPIRY),
                 new BytesSerde(),
                 new ByteArraySerde())
-            .withCachingEnabled());
+            .withCachingDisabled());
     TraceAssemblyProcessor.Settings traces =
         new TraceAssemblyProcessor.Settings(
             config.pairingTimeoutMs(),
             config.traceRetentionMs(),
             config.traceMaxSpans(),
             config.traceMaxInFlight(),
-            Math.max(100, Math.min(1_000, config.pairingTimeoutMs() / 4)));
+            Math.max(100, Math.min(1_000, config.pairingTimeoutMs() / 4)),
+            config.traceCacheTraces());
     KStream<byte[], Observation> observations =
         spans.process(
             () -> new TraceAssemblyProcessor(traces, metrics),
@@ -93,7 +96,7 @@ public final class AnalyzerTopology {
                 Stores.persistentKeyValueStore(GraphMergeProcessor.STORE),
                 new BytesSerde(),
                 new ByteArraySerde())
-            .withCachingEnabled());
+            .withCachingDisabled());
     Topic<Bytes, GraphRecord> graph = graphTopic(config);
     partials
         .repartition(
@@ -131,16 +134,18 @@ public final class AnalyzerTopology {
    * The span batches, partitioned by trace id: straight from decoding when the input is already
    * keyed by trace id, else through the spans topic.
    */
-  static KStream<byte[], SpanBatch> spans(
+  static KStream<byte[], RawSpanBatch> spans(
       StreamsBuilder builder, AnalyzerConfig config, AnalyzerMetrics metrics) {
     KStream<byte[], SpanBatch> decoded =
         IngestTopology.decode(builder, config.ingest(), metrics.ingest());
     if (config.ingest().inputKeyedByTrace()) {
-      return decoded;
+      return decoded.mapValues(RawSpanBatch::of, Named.as("batch-bytes"));
     }
     IngestTopics topics = IngestTopics.of(config.ingest());
     decoded.to(topics.spans().name(), topics.spans().produced("spans-sink"));
-    return builder.stream(topics.spans().name(), topics.spans().consumed(SPANS_SOURCE));
+    return builder.stream(
+        topics.spans().name(),
+        Consumed.with(topics.spans().keySerde(), RawSpanBatch.serde()).withName(SPANS_SOURCE));
   }
 
   /** What the surrounding application plugs into the topology. */

@@ -64,6 +64,9 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
    */
   private long watermark = Long.MIN_VALUE;
 
+  /** Windows with parts in the store, not yet published: kept in memory to avoid store scans. */
+  private final java.util.TreeSet<Long> pending = new java.util.TreeSet<>();
+
   GraphMergeProcessor(
       long windowMs,
       long finalizeTimeoutMs,
@@ -85,6 +88,14 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt graph-merge bookkeeping", e);
     }
+    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        Bytes key = it.next().key;
+        if (!key.equals(META)) {
+          pending.add(windowOf(key));
+        }
+      }
+    }
     context.schedule(
         Duration.ofMillis(windowMs), PunctuationType.STREAM_TIME, now -> publishDue(watermark));
   }
@@ -98,6 +109,7 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
       metrics.latePartials();
       return;
     }
+    pending.add(window);
     switch (partial.getPartCase()) {
       case EDGE -> {
         Bytes key = key(window, EDGE, EdgeKey.of(partial.getEdge()).id());
@@ -132,10 +144,11 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
         long last = meta.getPartitionLastWindowMsOrDefault(partial.getPartition(), Long.MIN_VALUE);
         meta.putPartitionLastWindowMs(partial.getPartition(), Math.max(last, window));
         store.put(META, meta.build().toByteArray());
+        // Only a closing marker can complete a window.
+        publishDue(watermark);
       }
       default -> {}
     }
-    publishDue(watermark);
   }
 
   /** Publishes, in order, every window that is complete or whose finalize timeout passed. */
@@ -154,16 +167,7 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   }
 
   private Long nextWindow() {
-    long from = meta.getPublishedAny() ? meta.getLastPublishedStartMs() + 1 : Long.MIN_VALUE;
-    try (KeyValueIterator<Bytes, byte[]> it = store.range(prefix(from), META)) {
-      while (it.hasNext()) {
-        Bytes key = it.next().key;
-        if (!key.equals(META)) {
-          return windowOf(key);
-        }
-      }
-    }
-    return null;
+    return pending.isEmpty() ? null : pending.first();
   }
 
   private boolean isComplete(long window) {
@@ -206,6 +210,7 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
     for (Bytes key : keys) {
       store.delete(key);
     }
+    pending.remove(window);
     long end = window + windowMs;
     for (EdgeStats edge : edges) {
       GraphRecord record =

@@ -8,10 +8,13 @@ import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.analyzer.trace.Visit;
-import dev.faultline.schemas.proto.SpanBatch;
-import dev.faultline.schemas.proto.TraceState;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -22,30 +25,64 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Assembles traces: each span batch is added to its trace's buffer and paired at once; a stream
- * time punctuation resolves traces whose pairing timeout passed and later forgets them after the
- * retention period.
+ * Assembles traces: each span batch is added to its trace and paired at once; a stream-time
+ * punctuation resolves traces whose pairing timeout passed and forgets them after the retention
+ * period.
  *
- * <p>Stores: {@link #BUFFER} (trace id to {@link TraceState}) and {@link #EXPIRY} (deadline and
- * trace id, in deadline order, so expiry reads only what is due instead of scanning every trace).
+ * <p>Stores: {@link #BUFFER} holds each trace as the batches that brought its spans plus its
+ * bookkeeping ({@link TraceStore}), so a batch costs one write of the bytes as they came; {@link
+ * #EXPIRY} indexes traces by deadline so expiry reads only what is due. The deadline is indexed
+ * when a trace starts and moved only when expiry finds the trace still receiving spans, not on
+ * every batch. Recently active traces stay in memory ({@link Settings#cachedTraces}) so a trace's
+ * next batch does not reload it.
  */
-final class TraceAssemblyProcessor implements Processor<byte[], SpanBatch, byte[], Observation> {
+final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, byte[], Observation> {
   static final String BUFFER = "trace-buffer";
   static final String EXPIRY = "trace-expiry";
 
   /** Most traces resolved or forgotten per punctuation, so one cannot stall the thread. */
   private static final int MAX_EXPIRIES_PER_PUNCTUATION = 20_000;
 
+  private static final byte[] EMPTY = new byte[0];
+
   private final Settings settings;
   private final AnalyzerMetrics metrics;
   private ProcessorContext<byte[], Observation> context;
-  private KeyValueStore<Bytes, TraceState> buffer;
+  private KeyValueStore<Bytes, byte[]> buffer;
   private KeyValueStore<Bytes, byte[]> expiry;
+  private Map<Bytes, Active> active;
   private long inFlight;
 
-  /** The limits of trace assembly. */
+  /**
+   * The limits of trace assembly.
+   *
+   * @param pairingTimeoutMs event time after a trace's latest span at which it is resolved
+   * @param retentionMs how long a resolved trace stays queryable
+   * @param maxSpans spans kept per trace
+   * @param maxInFlight traces assembled at once before the oldest are resolved early
+   * @param punctuateMs how often (stream time) expiry runs
+   * @param cachedTraces traces kept in memory between their batches
+   */
   record Settings(
-      long pairingTimeoutMs, long retentionMs, int maxSpans, long maxInFlight, long punctuateMs) {}
+      long pairingTimeoutMs,
+      long retentionMs,
+      int maxSpans,
+      long maxInFlight,
+      long punctuateMs,
+      int cachedTraces) {}
+
+  /** A trace in memory: the model and how many batches are stored. */
+  private static final class Active {
+    final TraceModel model;
+    int batches;
+    long deadline;
+
+    Active(TraceModel model, int batches, long deadline) {
+      this.model = model;
+      this.batches = batches;
+      this.deadline = deadline;
+    }
+  }
 
   TraceAssemblyProcessor(Settings settings, AnalyzerMetrics metrics) {
     this.settings = requireNonNull(settings, "settings");
@@ -57,110 +94,133 @@ final class TraceAssemblyProcessor implements Processor<byte[], SpanBatch, byte[
     this.context = context;
     this.buffer = context.getStateStore(BUFFER);
     this.expiry = context.getStateStore(EXPIRY);
-    this.inFlight = buffer.approximateNumEntries();
+    this.inFlight = expiry.approximateNumEntries();
+    int capacity = settings.cachedTraces();
+    this.active =
+        new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Bytes, Active> eldest) {
+            return size() > capacity;
+          }
+        };
     context.schedule(
         Duration.ofMillis(settings.punctuateMs()), PunctuationType.STREAM_TIME, this::expire);
   }
 
   @Override
-  public void process(Record<byte[], SpanBatch> record) {
-    Bytes key = Bytes.wrap(record.key());
-    ByteString traceId = ByteString.copyFrom(record.key());
-    TraceState state = buffer.get(key);
-    TraceModel trace;
-    long oldDeadline = Long.MIN_VALUE;
-    if (state == null) {
-      trace = new TraceModel(traceId);
-      inFlight++;
-      if (inFlight > settings.maxInFlight()) {
-        evictOldest();
+  public void process(Record<byte[], RawSpanBatch> record) {
+    byte[] id = record.key();
+    Bytes key = Bytes.wrap(id);
+    Active trace = active.get(key);
+    if (trace == null) {
+      trace = load(key).orElse(null);
+      if (trace == null) {
+        trace =
+            new Active(
+                new TraceModel(ByteString.copyFrom(id)),
+                0,
+                record.timestamp() + settings.pairingTimeoutMs());
+        expiry.put(expiryKey(trace.deadline, key), EMPTY);
+        inFlight++;
+        if (inFlight > settings.maxInFlight()) {
+          evictOldest();
+        }
       }
-    } else {
-      trace = TraceModel.of(traceId, state);
-      oldDeadline = state.getDeadlineMs();
+      active.put(key, trace);
     }
-    int refused = trace.add(record.value().getSpansList(), record.timestamp(), settings.maxSpans());
+    int refused =
+        trace.model.add(
+            record.value().batch().getSpansList(), record.timestamp(), settings.maxSpans());
     if (refused > 0) {
       metrics.spansDropped(refused);
     }
-    if (trace.isClosed()) {
-      metrics.lateSpans(record.value().getSpansCount());
+    if (trace.model.isClosed()) {
+      metrics.lateSpans(record.value().batch().getSpansCount());
     }
-    Pairing.run(trace, sink(record.timestamp()));
-    long deadline =
-        trace.isClosed() ? oldDeadline : trace.lastSeenMs() + settings.pairingTimeoutMs();
-    save(key, trace, oldDeadline, deadline);
+    buffer.put(TraceStore.batchKey(id, trace.batches++), record.value().bytes());
+    Pairing.run(trace.model, sink(record.timestamp()));
+    buffer.put(
+        TraceStore.metaKey(id), trace.model.meta(trace.deadline, trace.batches).toByteArray());
   }
 
-  private void save(Bytes key, TraceModel trace, long oldDeadline, long deadline) {
-    if (oldDeadline != deadline) {
-      if (oldDeadline != Long.MIN_VALUE) {
-        expiry.delete(expiryKey(oldDeadline, key));
-      }
-      expiry.put(expiryKey(deadline, key), new byte[0]);
-    }
-    buffer.put(key, trace.toState(deadline));
+  private Optional<Active> load(Bytes key) {
+    return TraceStore.load(buffer, ByteString.copyFrom(key.get()), settings.maxSpans())
+        .map(
+            loaded ->
+                new Active(
+                    loaded.model(), loaded.meta().getBatches(), loaded.meta().getDeadlineMs()));
   }
 
   /** Resolves traces whose pairing timeout passed; forgets those past retention. */
   private void expire(long streamTimeMs) {
-    int done = 0;
-    try (KeyValueIterator<Bytes, byte[]> due =
+    List<Bytes> due = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
         expiry.range(expiryKey(Long.MIN_VALUE, null), expiryKey(streamTimeMs + 1, null))) {
-      while (due.hasNext() && done < MAX_EXPIRIES_PER_PUNCTUATION) {
-        KeyValue<Bytes, byte[]> entry = due.next();
-        expireOne(entry.key, streamTimeMs);
-        done++;
+      while (it.hasNext() && due.size() < MAX_EXPIRIES_PER_PUNCTUATION) {
+        KeyValue<Bytes, byte[]> entry = it.next();
+        due.add(entry.key);
       }
     }
-  }
-
-  private void expireOne(Bytes expiryKey, long streamTimeMs) {
-    long deadline = ByteBuffer.wrap(expiryKey.get()).getLong() ^ Long.MIN_VALUE;
-    TraceState state = buffer.get(Bytes.wrap(traceIdOf(expiryKey)));
-    if (state == null || state.getDeadlineMs() != deadline) {
-      expiry.delete(expiryKey); // a stale index entry
-      return;
+    for (Bytes expiryKey : due) {
+      expireOne(expiryKey, streamTimeMs, false);
     }
-    expire(expiryKey, state, streamTimeMs);
   }
 
-  private void expireOneNow(Bytes expiryKey, TraceState state) {
-    expire(expiryKey, state, context.currentStreamTimeMs());
-  }
-
-  private void expire(Bytes expiryKey, TraceState state, long streamTimeMs) {
+  /**
+   * Handles one due index entry: a trace that received spans since it was indexed is re-indexed at
+   * its new deadline; an open one is resolved; a resolved one past retention is forgotten.
+   */
+  private void expireOne(Bytes expiryKey, long streamTimeMs, boolean force) {
+    expiry.delete(expiryKey);
+    long indexed = ByteBuffer.wrap(expiryKey.get()).getLong() ^ Long.MIN_VALUE;
     byte[] id = traceIdOf(expiryKey);
     Bytes key = Bytes.wrap(id);
-    expiry.delete(expiryKey);
-    if (state.getClosed()) {
-      buffer.delete(key);
+    Active trace = active.get(key);
+    if (trace == null) {
+      trace = load(key).orElse(null);
+      if (trace == null) {
+        return; // already forgotten
+      }
+    }
+    if (trace.deadline != indexed) {
+      return; // a stale index entry: the trace was re-indexed since
+    }
+    TraceModel model = trace.model;
+    if (model.isClosed()) {
+      byte[] meta = buffer.get(TraceStore.metaKey(id));
+      if (meta != null) {
+        for (Bytes stored : TraceStore.keys(TraceStore.parseMeta(meta), id)) {
+          buffer.delete(stored);
+        }
+      }
+      active.remove(key);
       inFlight = Math.max(0, inFlight - 1);
       return;
     }
-    TraceModel trace = TraceModel.of(ByteString.copyFrom(id), state);
-    trace.markClosed();
-    Pairing.run(trace, sink(Math.max(streamTimeMs, trace.lastSeenMs())));
-    long purge = streamTimeMs + settings.retentionMs();
-    expiry.put(expiryKey(purge, key), new byte[0]);
-    buffer.put(key, trace.toState(purge));
+    long due = model.lastSeenMs() + settings.pairingTimeoutMs();
+    if (!force && due > streamTimeMs) {
+      trace.deadline = due; // spans kept coming: look again later
+    } else {
+      model.markClosed();
+      Pairing.run(model, sink(Math.max(streamTimeMs, model.lastSeenMs())));
+      trace.deadline = streamTimeMs + settings.retentionMs();
+      active.remove(key); // finished: no need to keep it in memory
+    }
+    expiry.put(expiryKey(trace.deadline, key), EMPTY);
+    buffer.put(TraceStore.metaKey(id), model.meta(trace.deadline, trace.batches).toByteArray());
   }
 
-  /** Too many traces in flight: resolve the one due soonest now. */
+  /** Too many traces in flight: resolve (or forget) the one due soonest, now. */
   private void evictOldest() {
+    Bytes first = null;
     try (KeyValueIterator<Bytes, byte[]> oldest = expiry.all()) {
-      while (oldest.hasNext()) {
-        KeyValue<Bytes, byte[]> entry = oldest.next();
-        TraceState state = buffer.get(Bytes.wrap(traceIdOf(entry.key)));
-        if (state == null) {
-          expiry.delete(entry.key);
-          continue;
-        }
-        // Resolves an open trace at once; forgets a finished one.
-        expireOneNow(entry.key, state);
-        metrics.tracesEvicted();
-        return;
+      if (oldest.hasNext()) {
+        first = oldest.next().key;
       }
+    }
+    if (first != null) {
+      expireOne(first, context.currentStreamTimeMs(), true);
+      metrics.tracesEvicted();
     }
   }
 

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.ByteString;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanKind;
-import dev.faultline.schemas.proto.TraceState;
+import dev.faultline.schemas.proto.TraceMeta;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The spans of one trace with their parent/child structure and what has been emitted for each.
- * Mutable and single-threaded; loaded from and saved to a {@link TraceState}.
+ * Mutable and single-threaded; stored as its batches and a {@link TraceMeta}.
  *
  * <p>Real instrumentation breaks the tree in known ways, handled here once for all users: a span
  * delivered twice (exporter retries) is kept once; a server span that shares its span id with its
@@ -41,33 +41,40 @@ public final class TraceModel {
     this.traceId = requireNonNull(traceId, "traceId");
   }
 
-  /** Rebuilds the model of a stored trace. */
-  public static TraceModel of(ByteString traceId, TraceState state) {
+  /**
+   * Rebuilds the model of a stored trace from the batches that brought its spans, in arrival order,
+   * and its bookkeeping.
+   */
+  public static TraceModel restore(
+      ByteString traceId, List<List<Span>> batches, TraceMeta meta, int maxSpans) {
     TraceModel model = new TraceModel(traceId);
-    for (int i = 0; i < state.getSpansCount(); i++) {
-      model.append(state.getSpans(i), i < state.getFlagsCount() ? state.getFlags(i) : 0);
+    for (List<Span> batch : batches) {
+      model.add(batch, meta.getFirstSeenMs(), maxSpans);
     }
-    model.firstSeenMs = state.getFirstSeenMs();
-    model.lastSeenMs = state.getLastSeenMs();
-    model.closed = state.getClosed();
-    model.dropped = state.getDroppedSpans();
+    for (int i = 0; i < model.spans.size() && i < meta.getFlagsCount(); i++) {
+      model.flags[i] = meta.getFlags(i);
+    }
+    model.firstSeenMs = meta.getFirstSeenMs();
+    model.lastSeenMs = meta.getLastSeenMs();
+    model.closed = meta.getClosed();
+    model.dropped = meta.getDroppedSpans();
     return model;
   }
 
-  /** The state to store, with {@code deadlineMs} as the next expiry check. */
-  public TraceState toState(long deadlineMs) {
-    TraceState.Builder state =
-        TraceState.newBuilder()
-            .addAllSpans(spans)
+  /** The bookkeeping to store, with {@code deadlineMs} as the next expiry check. */
+  public TraceMeta meta(long deadlineMs, int batches) {
+    TraceMeta.Builder meta =
+        TraceMeta.newBuilder()
             .setFirstSeenMs(firstSeenMs)
             .setLastSeenMs(lastSeenMs)
             .setClosed(closed)
             .setDeadlineMs(deadlineMs)
-            .setDroppedSpans(dropped);
+            .setDroppedSpans(dropped)
+            .setBatches(batches);
     for (int i = 0; i < spans.size(); i++) {
-      state.addFlags(flags[i]);
+      meta.addFlags(flags[i]);
     }
-    return state.build();
+    return meta.build();
   }
 
   /**

@@ -120,7 +120,8 @@ class AnalyzerTopologyTest {
   void aTraceIsKeptInTheTraceStoreForQueries() {
     send(T0_MS + 200, cartRequest(7, 100));
 
-    KeyValueStore<Bytes, ?> traces = driver.getKeyValueStore(AnalyzerTopology.TRACE_STORE);
-    assertThat(traces.get(Bytes.wrap(SpanFixtures.traceId(7).toByteArray()))).isNotNull();
+    KeyValueStore<Bytes, byte[]> traces = driver.getKeyValueStore(AnalyzerTopology.TRACE_STORE);
+    assertThat(TraceStore.load(traces, SpanFixtures.traceId(7), 100))
+        .hasValueSatisfying(loaded -> assertThat(loaded.model().size()).isEqualTo(3));
   }
 }

@@ -237,6 +237,7 @@ final class IngestBenchmark {
     values.put(AnalyzerConfig.STATE_DIR, stateDir.toString());
     values.put(AnalyzerConfig.PROCESSING_GUARANTEE, guarantee);
     values.put(AnalyzerConfig.GRAPH_TOPIC, "bench-graph-" + guarantee + "-" + suffix);
+    values.put(AnalyzerConfig.STREAM_THREADS, Integer.getInteger("bench.threads", 1));
     AnalyzerConfig config = new AnalyzerConfig(values);
     AnalyzerRuntime.ensureTopics(config, client);
     StreamsBuilder builder = new StreamsBuilder();

@@ -2,7 +2,6 @@ package dev.faultline.schemas.serde;
 
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.SpanBatch;
-import dev.faultline.schemas.proto.TraceState;
 import dev.faultline.schemas.proto.WindowPartial;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -13,11 +12,6 @@ public final class Serdes {
   /** Values of {@code faultline.spans}. */
   public static Serde<SpanBatch> spanBatch() {
     return new ProtobufSerde<>(SpanBatch.parser(), SpanBatch.class);
-  }
-
-  /** Values of the trace-buffer store. */
-  public static Serde<TraceState> traceState() {
-    return new ProtobufSerde<>(TraceState.parser(), TraceState.class);
   }
 
   /** Values of the graph-partials repartition topic. */

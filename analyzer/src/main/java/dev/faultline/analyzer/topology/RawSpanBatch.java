@@ -1,0 +1,44 @@
+package dev.faultline.analyzer.topology;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.faultline.schemas.proto.SpanBatch;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A span batch together with its serialized bytes, so trace assembly can store the batch as it came
+ * instead of serializing it again.
+ *
+ * @param bytes the serialized batch
+ * @param batch the parsed batch
+ */
+record RawSpanBatch(byte[] bytes, SpanBatch batch) {
+  RawSpanBatch {
+    requireNonNull(bytes, "bytes");
+    requireNonNull(batch, "batch");
+  }
+
+  static RawSpanBatch of(SpanBatch batch) {
+    return new RawSpanBatch(batch.toByteArray(), batch);
+  }
+
+  static SpanBatch parse(byte[] bytes) {
+    try {
+      return SpanBatch.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new SerializationException("not a span batch", e);
+    }
+  }
+
+  /** Reads span batches keeping their bytes; writes the bytes as they are. */
+  static Serde<RawSpanBatch> serde() {
+    Serializer<RawSpanBatch> serializer = (topic, value) -> value == null ? null : value.bytes();
+    Deserializer<RawSpanBatch> deserializer =
+        (topic, bytes) -> bytes == null ? null : new RawSpanBatch(bytes, parse(bytes));
+    return org.apache.kafka.common.serialization.Serdes.serdeFrom(serializer, deserializer);
+  }
+}
