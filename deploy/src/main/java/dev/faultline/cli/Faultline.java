@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ReceiveCommand.class,
       QueryCommand.class,
+      AlertsCommand.class,
       dev.faultline.cli.bench.BenchCommand.class,
       ConfigCommand.class
     })

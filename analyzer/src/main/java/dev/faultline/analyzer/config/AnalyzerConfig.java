@@ -23,6 +23,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String API_PORT = "faultline.api.port";
   public static final String API_ADVERTISED_HOST = "faultline.api.advertised.host";
   public static final String GRAPH_TOPIC = "faultline.graph.topic";
+  public static final String ALERTS_TOPIC = "faultline.alerts.topic";
   public static final String PAIRING_TIMEOUT_MS = "faultline.trace.pairing.timeout.ms";
   public static final String TRACE_RETENTION_MS = "faultline.trace.retention.ms";
   public static final String TRACE_MAX_SPANS = "faultline.trace.max.spans";
@@ -115,6 +116,14 @@ public final class AnalyzerConfig extends AbstractConfig {
             "Topic of the merged per-window statistics of every edge and node (one partition);"
                 + " every instance reads it into its copy of the live graph.")
         .define(
+            ALERTS_TOPIC,
+            Type.STRING,
+            "faultline.alerts",
+            new ConfigDef.NonEmptyString(),
+            Importance.HIGH,
+            "Topic of the incidents: key = incident id, value = the incident as JSON, published"
+                + " again on every update until it resolves (compacted).")
+        .define(
             PAIRING_TIMEOUT_MS,
             Type.LONG,
             10_000L,
@@ -189,6 +198,10 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public String graphTopic() {
     return getString(GRAPH_TOPIC);
+  }
+
+  public String alertsTopic() {
+    return getString(ALERTS_TOPIC);
   }
 
   public long pairingTimeoutMs() {

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -30,6 +31,19 @@ public final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final List<Route> routes;
+  private final List<StreamRoute> streams;
+
+  /** A route that streams its answer (server-sent events) instead of returning it whole. */
+  public record StreamRoute(Pattern pattern, Consumer<HttpExchange> handler) {
+    public StreamRoute {
+      requireNonNull(pattern, "pattern");
+      requireNonNull(handler, "handler");
+    }
+
+    public static StreamRoute of(String regex, Consumer<HttpExchange> handler) {
+      return new StreamRoute(Pattern.compile(regex), handler);
+    }
+  }
 
   /** A GET route: a path pattern and what answers it (groups of the pattern as arguments). */
   public record Route(Pattern pattern, BiFunction<List<String>, Params, Response> handler) {
@@ -43,26 +57,34 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private ApiServer(HttpServer server, ExecutorService executor, List<Route> routes) {
+  private ApiServer(
+      HttpServer server, ExecutorService executor, List<Route> routes, List<StreamRoute> streams) {
     this.server = server;
     this.executor = executor;
     this.routes = List.copyOf(routes);
+    this.streams = List.copyOf(streams);
   }
 
   /** Starts serving {@code routes} on host:port (port 0 picks a free one). */
   public static ApiServer start(String host, int port, List<Route> routes) throws IOException {
+    return start(host, port, routes, List.of());
+  }
+
+  /** Starts serving {@code routes} and the streaming {@code streams} on host:port. */
+  public static ApiServer start(
+      String host, int port, List<Route> routes, List<StreamRoute> streams) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
     AtomicInteger threads = new AtomicInteger();
     ExecutorService executor =
         Executors.newFixedThreadPool(
-            8,
+            16,
             runnable -> {
               Thread thread = new Thread(runnable, "faultline-api-" + threads.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             });
     server.setExecutor(executor);
-    ApiServer api = new ApiServer(server, executor, routes);
+    ApiServer api = new ApiServer(server, executor, routes, streams);
     server.createContext("/", api::handle);
     server.start();
     LOG.info("API listening on {}", server.getAddress());
@@ -74,6 +96,14 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    if (exchange.getRequestMethod().equals("GET")) {
+      for (StreamRoute route : streams) {
+        if (route.pattern().matcher(exchange.getRequestURI().getRawPath()).matches()) {
+          route.handler().accept(exchange);
+          return;
+        }
+      }
+    }
     Response response;
     try {
       response = route(exchange);

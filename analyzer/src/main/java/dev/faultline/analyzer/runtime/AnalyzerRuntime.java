@@ -6,6 +6,8 @@ import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.query.ApiServer;
 import dev.faultline.analyzer.query.Endpoints;
 import dev.faultline.analyzer.query.GraphQueries;
+import dev.faultline.analyzer.query.IncidentFeed;
+import dev.faultline.analyzer.query.IncidentQueries;
 import dev.faultline.analyzer.query.QueryApi;
 import dev.faultline.analyzer.query.TraceQueries;
 import dev.faultline.analyzer.topology.AnalyzerMetrics;
@@ -23,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -83,7 +84,11 @@ public final class AnalyzerRuntime implements AutoCloseable {
     if (host.isBlank()) {
       host = InetAddress.getLocalHost().getHostName();
     }
-    GraphQueries graph = new GraphQueries(() -> graphStore(running.get()));
+    GraphQueries graph =
+        new GraphQueries(() -> globalStore(running.get(), AnalyzerTopology.GRAPH_STORE));
+    IncidentQueries incidents =
+        new IncidentQueries(() -> globalStore(running.get(), AnalyzerTopology.INCIDENT_STORE));
+    IncidentFeed feed = new IncidentFeed();
     boolean keyedByCollector = config.ingest().inputKeyedByTrace();
     AtomicReference<HostInfo> self = new AtomicReference<>();
     ApiServer api;
@@ -96,8 +101,10 @@ public final class AnalyzerRuntime implements AutoCloseable {
                   running.get() == null ? null : new TraceQueries(running.get(), keyedByCollector),
               () -> self.get(),
               config.graphHistoryMs());
-      routes.addAll(Endpoints.of(queries, running::get, registry));
-      api = ApiServer.start(config.apiHost(), config.apiPort(), routes);
+      routes.addAll(Endpoints.of(queries, incidents, running::get, registry));
+      api =
+          ApiServer.start(
+              config.apiHost(), config.apiPort(), routes, Endpoints.streams(incidents, feed));
     } catch (IOException e) {
       throw new IOException(
           "cannot serve the API on "
@@ -113,7 +120,8 @@ public final class AnalyzerRuntime implements AutoCloseable {
     HostInfo advertised = new HostInfo(host, api.port());
     self.set(advertised);
     StreamsBuilder builder = new StreamsBuilder();
-    AnalyzerTopology.build(builder, config, new AnalyzerMetrics(registry), hooks);
+    AnalyzerTopology.build(
+        builder, config, new AnalyzerMetrics(registry), hooks.withIncidentListener(feed));
     var props = StreamsSettings.of(config, client, advertised.host() + ":" + advertised.port());
     Topology topology = builder.build(props);
     KafkaStreams streams = new KafkaStreams(topology, props);
@@ -135,13 +143,13 @@ public final class AnalyzerRuntime implements AutoCloseable {
     return new AnalyzerRuntime(streams, topology, api, streamsMetrics, advertised);
   }
 
-  private static ReadOnlyKeyValueStore<Bytes, byte[]> graphStore(KafkaStreams streams) {
+  private static <K> ReadOnlyKeyValueStore<K, byte[]> globalStore(
+      KafkaStreams streams, String name) {
     if (streams == null) {
       throw new org.apache.kafka.streams.errors.InvalidStateStoreException("not started");
     }
     return streams.store(
-        StoreQueryParameters.fromNameAndType(
-            AnalyzerTopology.GRAPH_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
+        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, byte[]>keyValueStore()));
   }
 
   /** Creates the topics Faultline owns, if missing, and waits until they take writes. */
@@ -165,6 +173,17 @@ public final class AnalyzerRuntime implements AutoCloseable {
             1,
             ingest.topicReplication(),
             Map.of("retention.ms", Long.toString(config.graphHistoryMs() * 2))));
+    // Compacted: the latest state of every incident stays; deleted after a week.
+    specs.add(
+        new TopicAdmin.Spec(
+            config.alertsTopic(),
+            1,
+            ingest.topicReplication(),
+            Map.of(
+                "cleanup.policy",
+                "compact,delete",
+                "retention.ms",
+                Long.toString(7L * 24 * 3600 * 1000))));
     try (Admin admin = Admin.create(client)) {
       new TopicAdmin(admin).ensure(specs, Duration.ofSeconds(60));
     }

@@ -3,18 +3,23 @@ package dev.faultline.analyzer.topology;
 import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.detect.DetectionEngine;
 import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.ingest.kafka.IngestTopics;
 import dev.faultline.ingest.kafka.Topic;
 import dev.faultline.ingest.topology.IngestTopology;
+import dev.faultline.schemas.incident.Incident;
+import dev.faultline.schemas.incident.IncidentJson;
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.SpanBatch;
 import dev.faultline.schemas.proto.WindowPartial;
 import dev.faultline.schemas.serde.Serdes;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes.ByteArraySerde;
 import org.apache.kafka.common.serialization.Serdes.BytesSerde;
+import org.apache.kafka.common.serialization.Serdes.StringSerde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -51,6 +56,9 @@ public final class AnalyzerTopology {
 
   /** Global store of the recent graph windows. */
   public static final String GRAPH_STORE = GraphHistoryProcessor.STORE;
+
+  /** Global store of the latest state of every incident. */
+  public static final String INCIDENT_STORE = IncidentHistoryProcessor.STORE;
 
   private AnalyzerTopology() {}
 
@@ -98,22 +106,40 @@ public final class AnalyzerTopology {
                 new ByteArraySerde())
             .withCachingDisabled());
     Topic<Bytes, GraphRecord> graph = graphTopic(config);
-    partials
-        .repartition(
-            Repartitioned.<byte[], WindowPartial>as("graph-partials")
-                .withKeySerde(new ByteArraySerde())
-                .withValueSerde(Serdes.windowPartial())
-                .withNumberOfPartitions(1))
-        .process(
-            () ->
-                new GraphMergeProcessor(
-                    config.windowSizeMs(),
-                    config.graphFinalizeTimeoutMs(),
-                    metrics,
-                    hooks.windowListener()),
-            Named.as("graph-merge"),
-            GraphMergeProcessor.STORE)
+    KStream<Bytes, Published> published =
+        partials
+            .repartition(
+                Repartitioned.<byte[], WindowPartial>as("graph-partials")
+                    .withKeySerde(new ByteArraySerde())
+                    .withValueSerde(Serdes.windowPartial())
+                    .withNumberOfPartitions(1))
+            .process(
+                () ->
+                    new GraphMergeProcessor(
+                        config.windowSizeMs(),
+                        config.graphFinalizeTimeoutMs(),
+                        metrics,
+                        hooks.windowListener()),
+                Named.as("graph-merge"),
+                GraphMergeProcessor.STORE);
+    published
+        .filter((key, value) -> value instanceof Published.Part, Named.as("graph-parts"))
+        .mapValues(value -> ((Published.Part) value).record(), Named.as("graph-record"))
         .to(graph.name(), graph.produced("graph-sink"));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DetectionProcessor.STORE),
+            new StringSerde(),
+            new ByteArraySerde()));
+    Topic<String, Incident> alerts = alertsTopic(config);
+    published
+        .filter((key, value) -> value instanceof Published.Whole, Named.as("graph-windows"))
+        .mapValues(value -> ((Published.Whole) value).window(), Named.as("graph-window"))
+        .process(
+            () -> new DetectionProcessor(hooks.detection()),
+            Named.as("detect"),
+            DetectionProcessor.STORE)
+        .to(alerts.name(), alerts.produced("alerts-sink"));
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(GraphHistoryProcessor.STORE),
@@ -123,6 +149,20 @@ public final class AnalyzerTopology {
         graph.name(),
         Consumed.with(new BytesSerde(), new ByteArraySerde()).withName("graph-history-source"),
         () -> new GraphHistoryProcessor(config.graphHistoryMs()));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(IncidentHistoryProcessor.STORE),
+                new StringSerde(),
+                new ByteArraySerde())
+            .withLoggingDisabled(),
+        alerts.name(),
+        Consumed.with(new StringSerde(), new ByteArraySerde()).withName("incident-history-source"),
+        () -> new IncidentHistoryProcessor(hooks.incidentListener()));
+  }
+
+  /** The alerts topic with its serdes: key = incident id, value = incident JSON. */
+  public static Topic<String, Incident> alertsTopic(AnalyzerConfig config) {
+    return new Topic<>(config.alertsTopic(), new StringSerde(), IncidentJson.serde());
   }
 
   /** The graph topic with its serdes. */
@@ -148,15 +188,38 @@ public final class AnalyzerTopology {
         Consumed.with(topics.spans().keySerde(), RawSpanBatch.serde()).withName(SPANS_SOURCE));
   }
 
-  /** What the surrounding application plugs into the topology. */
-  public record Hooks(Consumer<GraphWindow> windowListener) {
+  /**
+   * What the surrounding application plugs into the topology.
+   *
+   * @param windowListener sees every published window (tests, metrics)
+   * @param detection makes the detection engine of the graph stage's task
+   * @param incidentListener sees every incident state reaching this instance (the live stream)
+   */
+  public record Hooks(
+      Consumer<GraphWindow> windowListener,
+      Supplier<DetectionEngine> detection,
+      Consumer<byte[]> incidentListener) {
     public Hooks {
       requireNonNull(windowListener, "windowListener");
+      requireNonNull(detection, "detection");
+      requireNonNull(incidentListener, "incidentListener");
     }
 
-    /** No listeners. */
+    /** No detection and no listeners. */
     public static Hooks none() {
-      return new Hooks(window -> {});
+      return new Hooks(window -> {}, DetectionEngine::none, incident -> {});
+    }
+
+    public Hooks withWindowListener(Consumer<GraphWindow> listener) {
+      return new Hooks(listener, detection, incidentListener);
+    }
+
+    public Hooks withDetection(Supplier<DetectionEngine> engines) {
+      return new Hooks(windowListener, engines, incidentListener);
+    }
+
+    public Hooks withIncidentListener(Consumer<byte[]> listener) {
+      return new Hooks(windowListener, detection, listener);
     }
   }
 }

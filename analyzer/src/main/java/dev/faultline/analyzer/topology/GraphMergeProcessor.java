@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Store {@link #STORE}: the parts merged so far, keyed by window and edge or node, so a restart
  * resumes the merge from the changelog.
  */
-final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Bytes, GraphRecord> {
+final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Bytes, Published> {
   static final String STORE = "graph-merge";
 
   private static final byte EDGE = GraphKeys.EDGE;
@@ -54,7 +54,7 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   private final long finalizeTimeoutMs;
   private final AnalyzerMetrics metrics;
   private final Consumer<GraphWindow> listener;
-  private ProcessorContext<Bytes, GraphRecord> context;
+  private ProcessorContext<Bytes, Published> context;
   private KeyValueStore<Bytes, byte[]> store;
   private MergeMeta.Builder meta;
 
@@ -79,7 +79,7 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   }
 
   @Override
-  public void init(ProcessorContext<Bytes, GraphRecord> context) {
+  public void init(ProcessorContext<Bytes, Published> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     byte[] saved = store.get(META);
@@ -219,7 +219,9 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
               .setWindowEndMs(end)
               .setEdge(edge)
               .build();
-      context.forward(new Record<>(key(window, EDGE, EdgeKey.of(edge).id()), record, end));
+      context.forward(
+          new Record<Bytes, Published>(
+              GraphKeys.edge(window, edge), new Published.Part(record), end));
     }
     for (NodeStats node : nodes) {
       GraphRecord record =
@@ -228,13 +230,17 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
               .setWindowEndMs(end)
               .setNode(node)
               .build();
-      String id = new OperationKey(node.getService(), node.getOperation()).id();
-      context.forward(new Record<>(key(window, NODE, id), record, end));
+      context.forward(
+          new Record<Bytes, Published>(
+              GraphKeys.node(window, node), new Published.Part(record), end));
     }
     meta.setLastPublishedStartMs(window).setPublishedAny(true);
     store.put(META, meta.build().toByteArray());
     metrics.windowPublished();
-    listener.accept(new GraphWindow(window, end, edges, nodes, complete));
+    GraphWindow whole = new GraphWindow(window, end, edges, nodes, complete);
+    listener.accept(whole);
+    context.forward(
+        new Record<Bytes, Published>(GraphKeys.prefix(window), new Published.Whole(whole), end));
   }
 
   private static Bytes key(long window, byte type, String id) {

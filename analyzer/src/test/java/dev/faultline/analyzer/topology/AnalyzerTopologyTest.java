@@ -52,7 +52,7 @@ class AnalyzerTopologyTest {
         builder,
         config,
         new AnalyzerMetrics(new SimpleMeterRegistry()),
-        new AnalyzerTopology.Hooks(published::add));
+        AnalyzerTopology.Hooks.none().withWindowListener(published::add));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analyzer-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
