@@ -50,14 +50,21 @@ public final class OtlpJsonLinesReader implements Closeable {
 
   /** The next request, or {@code null} at the end of the file. */
   public ExportTraceServiceRequest next() throws IOException {
-    String line;
-    while ((line = reader.readLine()) != null) {
+    Line line = nextLine();
+    return line == null ? null : line.request();
+  }
+
+  /** The next line with its decoded request, or {@code null} at the end of the file. */
+  public Line nextLine() throws IOException {
+    String text;
+    while ((text = reader.readLine()) != null) {
       lineNumber++;
-      if (line.isBlank()) {
+      if (text.isBlank()) {
         continue;
       }
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       try {
-        return decoder.decode(line.getBytes(StandardCharsets.UTF_8));
+        return new Line(bytes, decoder.decode(bytes), lineNumber);
       } catch (OtlpDecodeException e) {
         badLines++;
         onBadLine.badLine(path, lineNumber, e);
@@ -65,6 +72,15 @@ public final class OtlpJsonLinesReader implements Closeable {
     }
     return null;
   }
+
+  /**
+   * One line of the file.
+   *
+   * @param bytes the line as it is in the file (UTF-8, no newline)
+   * @param request the decoded request
+   * @param number the line number, from 1
+   */
+  public record Line(byte[] bytes, ExportTraceServiceRequest request, long number) {}
 
   /** Lines read so far. */
   public long lineNumber() {
