@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       QueryCommand.class,
       AlertsCommand.class,
       ReplayCommand.class,
+      EvalCommand.class,
       dev.faultline.cli.bench.BenchCommand.class,
       ConfigCommand.class
     })

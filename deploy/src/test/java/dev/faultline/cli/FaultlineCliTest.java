@@ -35,7 +35,7 @@ class FaultlineCliTest {
   @Test
   void everySubcommandHasHelp() {
     for (String command :
-        new String[] {"run", "receive", "query", "alerts", "replay", "bench", "config"}) {
+        new String[] {"run", "receive", "query", "alerts", "replay", "eval", "bench", "config"}) {
       Run run = run(command, "--help");
       assertThat(run.exit()).as(command).isZero();
       assertThat(run.out()).as(command).contains("Usage: faultline " + command);
