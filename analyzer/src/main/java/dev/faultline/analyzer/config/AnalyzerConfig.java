@@ -33,6 +33,24 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String WINDOW_GRACE_MS = "faultline.window.grace.ms";
   public static final String GRAPH_FINALIZE_TIMEOUT_MS = "faultline.graph.finalize.timeout.ms";
   public static final String GRAPH_HISTORY_MS = "faultline.graph.history.ms";
+  public static final String DETECT_CURRENT_WINDOWS = "faultline.detect.current.windows";
+  public static final String DETECT_BASELINE_MIN_WINDOWS = "faultline.detect.baseline.min.windows";
+  public static final String DETECT_BASELINE_MAX_WINDOWS = "faultline.detect.baseline.max.windows";
+  public static final String DETECT_LATENCY_Z = "faultline.detect.latency.z";
+  public static final String DETECT_LATENCY_RATIO = "faultline.detect.latency.ratio";
+  public static final String DETECT_LATENCY_MIN_MS = "faultline.detect.latency.min.ms";
+  public static final String DETECT_ERROR_Z = "faultline.detect.error.z";
+  public static final String DETECT_ERROR_MIN_RATE = "faultline.detect.error.min.rate";
+  public static final String DETECT_MIN_SAMPLES = "faultline.detect.min.samples";
+  public static final String DETECT_STRUCTURE_Z = "faultline.detect.structure.z";
+  public static final String DETECT_STRUCTURE_MIN_CHANGE = "faultline.detect.structure.min.change";
+  public static final String DETECT_RETRY_MIN_SHARE = "faultline.detect.retry.min.share";
+  public static final String DETECT_RETRY_MIN_AMPLIFICATION =
+      "faultline.detect.retry.min.amplification";
+  public static final String DETECT_QUEUE_WAIT_RATIO = "faultline.detect.queue.wait.ratio";
+  public static final String DETECT_OPEN_WINDOWS = "faultline.detect.open.windows";
+  public static final String DETECT_RESOLVE_WINDOWS = "faultline.detect.resolve.windows";
+  public static final String DETECT_MIN_IMPACT_MS = "faultline.detect.min.impact.ms";
 
   /** Every key of a Faultline instance. */
   public static final ConfigDef CONFIG = define(IngestConfig.define(new ConfigDef()));
@@ -187,6 +205,125 @@ public final class AnalyzerConfig extends AbstractConfig {
             Importance.LOW,
             "How long (stream time) the graph stage waits for every task's part of a window"
                 + " before it publishes the window without the missing parts.")
+        .define(
+            DETECT_CURRENT_WINDOWS,
+            Type.INT,
+            5,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Windows merged into \"now\", compared with the baseline. More is steadier, fewer is faster.")
+        .define(
+            DETECT_BASELINE_MIN_WINDOWS,
+            Type.INT,
+            30,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Windows of history needed before anything is judged (warm-up): 30 windows of 2 s is one minute.")
+        .define(
+            DETECT_BASELINE_MAX_WINDOWS,
+            Type.INT,
+            150,
+            Range.atLeast(1),
+            Importance.LOW,
+            "The longest history the baseline merges (150 windows of 2 s: five minutes).")
+        .define(
+            DETECT_LATENCY_Z,
+            Type.DOUBLE,
+            5.0,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Significance of a latency shift: how far the share of current values above the baseline p90 exceeds the 10 % expected, in standard errors.")
+        .define(
+            DETECT_LATENCY_RATIO,
+            Type.DOUBLE,
+            1.5,
+            Range.atLeast(1),
+            Importance.LOW,
+            "How many times its baseline p90 a latency-like figure must reach to count as risen.")
+        .define(
+            DETECT_LATENCY_MIN_MS,
+            Type.DOUBLE,
+            2.0,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Smallest rise of a p90 (ms) that counts.")
+        .define(
+            DETECT_ERROR_Z,
+            Type.DOUBLE,
+            5.0,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Significance of an error-rate rise, in standard errors of the baseline rate.")
+        .define(
+            DETECT_ERROR_MIN_RATE,
+            Type.DOUBLE,
+            0.05,
+            Range.between(0, 1),
+            Importance.LOW,
+            "Smallest rise of an error rate that counts.")
+        .define(
+            DETECT_MIN_SAMPLES,
+            Type.INT,
+            8,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Fewest values in \"now\" for any judgement on a node or edge.")
+        .define(
+            DETECT_STRUCTURE_Z,
+            Type.DOUBLE,
+            5.0,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Significance of a change in an operation\u2019s calls per request (Poisson standard errors).")
+        .define(
+            DETECT_STRUCTURE_MIN_CHANGE,
+            Type.DOUBLE,
+            0.5,
+            Range.between(0, 1),
+            Importance.LOW,
+            "Smallest relative change of calls per request that counts as a structural change.")
+        .define(
+            DETECT_RETRY_MIN_SHARE,
+            Type.DOUBLE,
+            0.1,
+            Range.between(0, 1),
+            Importance.LOW,
+            "Share of an edge\u2019s calls that are retries, above which retries drive an incident.")
+        .define(
+            DETECT_RETRY_MIN_AMPLIFICATION,
+            Type.DOUBLE,
+            1.3,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Load multiplication along a path (calls at the bottom per request at the top, relative to the baseline) that makes a retry storm.")
+        .define(
+            DETECT_QUEUE_WAIT_RATIO,
+            Type.DOUBLE,
+            3.0,
+            Range.atLeast(1),
+            Importance.LOW,
+            "How many times its baseline p90 a queue wait must reach to count as a growing queue.")
+        .define(
+            DETECT_OPEN_WINDOWS,
+            Type.INT,
+            2,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Consecutive windows a finding must last before an incident opens.")
+        .define(
+            DETECT_RESOLVE_WINDOWS,
+            Type.INT,
+            15,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Consecutive windows without the finding before its incident resolves.")
+        .define(
+            DETECT_MIN_IMPACT_MS,
+            Type.DOUBLE,
+            1.0,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Smallest extra time per entry request (ms) a root cause must add to be worth an incident.")
         .define(
             GRAPH_HISTORY_MS,
             Type.LONG,

@@ -8,6 +8,6 @@ public final class Detectors {
 
   /** The detection engine of an analyzer with these settings. */
   public static DetectionEngine engine(AnalyzerConfig config) {
-    return DetectionEngine.none();
+    return new DefaultDetectionEngine(DetectionSettings.of(config));
   }
 }

@@ -126,6 +126,38 @@ public final class LatencySketch {
     return max;
   }
 
+  /**
+   * How many values are above {@code threshold} (bucket resolution: values in the threshold's own
+   * bucket do not count).
+   */
+  public long countAbove(double threshold) {
+    if (count == 0) {
+      return 0;
+    }
+    if (threshold < MIN_VALUE) {
+      return count - zeroCount;
+    }
+    int index = (int) Math.ceil(Math.log(threshold) / LOG_GAMMA);
+    long above = 0;
+    for (int i = Math.max(0, index - offset + 1); i < counts.length; i++) {
+      above += counts[i];
+    }
+    return above;
+  }
+
+  /** How many values are below {@code threshold} (bucket resolution, as {@link #countAbove}). */
+  public long countBelow(double threshold) {
+    if (count == 0 || threshold < MIN_VALUE) {
+      return 0;
+    }
+    int index = (int) Math.ceil(Math.log(threshold) / LOG_GAMMA);
+    long below = zeroCount;
+    for (int i = 0; i < Math.min(counts.length, index - offset); i++) {
+      below += counts[i];
+    }
+    return below;
+  }
+
   /** The serialized form, trimmed to the buckets in use. */
   public SketchData toData() {
     SketchData.Builder data =
