@@ -34,6 +34,9 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String GRAPH_FINALIZE_TIMEOUT_MS = "faultline.graph.finalize.timeout.ms";
   public static final String GRAPH_HISTORY_MS = "faultline.graph.history.ms";
   public static final String DETECT_CURRENT_WINDOWS = "faultline.detect.current.windows";
+  public static final String DETECT_CURRENT_MAX_WINDOWS = "faultline.detect.current.max.windows";
+  public static final String DETECT_MIN_EXPLAINED_SHARE = "faultline.detect.min.explained.share";
+  public static final String DETECT_STRONG_RATIO = "faultline.detect.strong.ratio";
   public static final String DETECT_BASELINE_MIN_WINDOWS = "faultline.detect.baseline.min.windows";
   public static final String DETECT_BASELINE_MAX_WINDOWS = "faultline.detect.baseline.max.windows";
   public static final String DETECT_LATENCY_Z = "faultline.detect.latency.z";
@@ -213,12 +216,39 @@ public final class AnalyzerConfig extends AbstractConfig {
             Importance.LOW,
             "Windows merged into \"now\", compared with the baseline. More is steadier, fewer is faster.")
         .define(
-            DETECT_BASELINE_MIN_WINDOWS,
+            DETECT_CURRENT_MAX_WINDOWS,
             Type.INT,
-            30,
+            15,
             Range.atLeast(1),
             Importance.LOW,
-            "Windows of history needed before anything is judged (warm-up): 30 windows of 2 s is one minute.")
+            "Windows merged into \"now\" for operations too rare to judge on the shorter one"
+                + " (fewer than faultline.detect.min.samples requests): rare operations are judged"
+                + " later rather than never.")
+        .define(
+            DETECT_MIN_EXPLAINED_SHARE,
+            Type.DOUBLE,
+            0.1,
+            Range.between(0, 1),
+            Importance.LOW,
+            "Share of the entry points' extra latency (or errors) a root cause must explain for an"
+                + " incident to open, unless its own change is strong (faultline.detect.strong.ratio):"
+                + " users must see it, or it must be severe where it is.")
+        .define(
+            DETECT_STRONG_RATIO,
+            Type.DOUBLE,
+            5.0,
+            Range.atLeast(1),
+            Importance.LOW,
+            "How many times its baseline p90 a root cause's own figure (self time, network gap,"
+                + " latency into a dependency) must reach to open an incident whatever the entry"
+                + " points show.")
+        .define(
+            DETECT_BASELINE_MIN_WINDOWS,
+            Type.INT,
+            20,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Windows of baseline needed before anything is judged; with the windows of \"now\" (faultline.detect.current.max.windows) that is the warm-up: 20 + 15 windows of 2 s, about a minute.")
         .define(
             DETECT_BASELINE_MAX_WINDOWS,
             Type.INT,

@@ -49,6 +49,11 @@ final class CascadeDetector {
       return Optional.empty();
     }
     Contributions.Node root = ranked.get(0);
+    Double explained = explainedShare(findings, root);
+    if ((explained == null || explained < settings.minExplainedShare())
+        && strongestRatio(root) < settings.strongRatio()) {
+      return Optional.empty(); // users do not see it, and it is not severe where it is
+    }
     String rootOperation = root.key.isService() ? root.operation() : null;
     Propagation.Result propagation = Propagation.trace(findings, root.key, rootOperation);
     List<Diagnosis.Scored> candidates = new ArrayList<>();
@@ -73,7 +78,7 @@ final class CascadeDetector {
             propagation.path(),
             propagation.atRisk(),
             propagation.entryPoints(),
-            explainedShare(findings, root),
+            explained,
             severity(findings),
             amplification,
             details,
@@ -278,17 +283,42 @@ final class CascadeDetector {
     return out;
   }
 
+  /**
+   * The share of the entry points' degradation (extra latency, and errors as 1 s each, per entry
+   * request) that the root's own contribution explains; null when no entry point degraded.
+   */
   private static Double explainedShare(Findings findings, Contributions.Node root) {
     double entryRise = 0;
     for (Findings.Operation op : findings.operations().values()) {
-      if (op.entryVisits() > 0 && op.duration().meanDelta() > 0) {
-        entryRise += op.duration().meanDelta() / 1_000 * op.entryVisits() / findings.entries();
+      if (op.entryVisits() == 0) {
+        continue;
+      }
+      double share = (double) op.entryVisits() / findings.entries();
+      if (findings.risen(op.duration())) {
+        entryRise += Math.max(0, op.duration().meanDelta()) / 1_000 * share;
+      }
+      if (findings.risen(op.errors())) {
+        entryRise +=
+            (op.errors().now() - op.errors().before()) * Contributions.MS_PER_ERROR * share;
       }
     }
-    if (entryRise <= 0 || root.latencyMs <= 0) {
+    if (entryRise <= 0 || root.total() <= 0) {
       return null;
     }
-    return round(Math.min(1, root.latencyMs / entryRise));
+    return round(Math.min(1, root.total() / entryRise));
+  }
+
+  /** The largest now/before ratio among the root's latency evidence. */
+  private static double strongestRatio(Contributions.Node root) {
+    double strongest = 0;
+    for (Evidence evidence : root.evidence) {
+      if (evidence.unit().equals("ms") && evidence.before() > 0) {
+        strongest = Math.max(strongest, evidence.now() / evidence.before());
+      } else if (evidence.unit().equals("ratio") && evidence.now() - evidence.before() >= 0.2) {
+        strongest = Double.POSITIVE_INFINITY; // a fifth of calls newly failing is severe anywhere
+      }
+    }
+    return strongest;
   }
 
   private Severity severity(Findings findings) {

@@ -43,7 +43,7 @@ public final class DefaultDetectionEngine implements DetectionEngine {
 
   private void remember(GraphWindow window) {
     history.addLast(window);
-    while (history.size() > settings.maxBaselineWindows() + settings.currentWindows()) {
+    while (history.size() > settings.maxBaselineWindows() + settings.currentMaxWindows()) {
       history.removeFirst();
     }
   }
@@ -51,13 +51,15 @@ public final class DefaultDetectionEngine implements DetectionEngine {
   @Override
   public List<Incident> onWindow(GraphWindow window, long wallClockMs) {
     remember(window);
-    if (history.size() < settings.minBaselineWindows() + settings.currentWindows()) {
+    if (history.size() < settings.minBaselineWindows() + settings.currentMaxWindows()) {
       return tracker.update(List.of(), null, window.startMs(), window.endMs(), wallClockMs);
     }
     List<GraphWindow> all = new ArrayList<>(history);
-    List<GraphWindow> now = all.subList(all.size() - settings.currentWindows(), all.size());
+    List<GraphWindow> recent = all.subList(all.size() - settings.currentWindows(), all.size());
+    List<GraphWindow> extended = all.subList(all.size() - settings.currentMaxWindows(), all.size());
     GraphSnapshot baseline = baseline(all);
-    Findings findings = Findings.of(baseline, GraphSnapshot.merge(now), settings);
+    Findings findings =
+        Findings.of(baseline, GraphSnapshot.merge(recent), GraphSnapshot.merge(extended), settings);
     List<Diagnosis> diagnoses = new ArrayList<>();
     Optional<Diagnosis> latency = cascade.diagnose(findings);
     if (latency.isPresent()) {
@@ -78,7 +80,7 @@ public final class DefaultDetectionEngine implements DetectionEngine {
     if (frozenBaseline != null) {
       return frozenBaseline;
     }
-    List<GraphWindow> before = all.subList(0, all.size() - settings.currentWindows());
+    List<GraphWindow> before = all.subList(0, all.size() - settings.currentMaxWindows());
     GraphSnapshot merged = GraphSnapshot.merge(before);
     if (tracker.busy()) {
       frozenBaseline = merged;

@@ -7,6 +7,7 @@ import dev.faultline.analyzer.config.AnalyzerConfig;
  * documented there and in docs/configuration.md).
  *
  * @param currentWindows windows merged into "now"
+ * @param currentMaxWindows windows merged into "now" for operations too rare to judge on fewer
  * @param minBaselineWindows windows of history before anything is judged (warm-up)
  * @param maxBaselineWindows the longest history the baseline uses
  * @param latencyZ significance of a latency shift
@@ -24,9 +25,14 @@ import dev.faultline.analyzer.config.AnalyzerConfig;
  * @param resolveWindows consecutive quiet windows before an incident resolves
  * @param minImpactMs smallest extra latency per entry request (or error share x 1000) worth an
  *     incident
+ * @param minExplainedShare share of the entry points' degradation a root cause must explain to open
+ *     an incident, unless its own change is strong
+ * @param strongRatio how many times its baseline p90 a root cause's own figure must reach to open
+ *     an incident on its own, whatever the entry points show
  */
 public record DetectionSettings(
     int currentWindows,
+    int currentMaxWindows,
     int minBaselineWindows,
     int maxBaselineWindows,
     double latencyZ,
@@ -42,11 +48,14 @@ public record DetectionSettings(
     double queueWaitRatio,
     int openWindows,
     int resolveWindows,
-    double minImpactMs) {
+    double minImpactMs,
+    double minExplainedShare,
+    double strongRatio) {
 
   public static DetectionSettings of(AnalyzerConfig config) {
     return new DetectionSettings(
         config.getInt(AnalyzerConfig.DETECT_CURRENT_WINDOWS),
+        config.getInt(AnalyzerConfig.DETECT_CURRENT_MAX_WINDOWS),
         config.getInt(AnalyzerConfig.DETECT_BASELINE_MIN_WINDOWS),
         config.getInt(AnalyzerConfig.DETECT_BASELINE_MAX_WINDOWS),
         config.getDouble(AnalyzerConfig.DETECT_LATENCY_Z),
@@ -62,7 +71,9 @@ public record DetectionSettings(
         config.getDouble(AnalyzerConfig.DETECT_QUEUE_WAIT_RATIO),
         config.getInt(AnalyzerConfig.DETECT_OPEN_WINDOWS),
         config.getInt(AnalyzerConfig.DETECT_RESOLVE_WINDOWS),
-        config.getDouble(AnalyzerConfig.DETECT_MIN_IMPACT_MS));
+        config.getDouble(AnalyzerConfig.DETECT_MIN_IMPACT_MS),
+        config.getDouble(AnalyzerConfig.DETECT_MIN_EXPLAINED_SHARE),
+        config.getDouble(AnalyzerConfig.DETECT_STRONG_RATIO));
   }
 
   /** The defaults, for tests. */

@@ -53,16 +53,36 @@ public record Findings(
   /** Compares {@code current} with {@code baseline}. */
   public static Findings of(
       GraphSnapshot baseline, GraphSnapshot current, DetectionSettings settings) {
+    return of(baseline, current, current, settings);
+  }
+
+  /**
+   * Compares now with the baseline, where "now" is {@code recent} for everything seen often enough
+   * in it and the longer {@code extended} for the rest: a rare operation needs more time to show a
+   * change than a busy one, and waiting for it should not slow down the busy ones.
+   */
+  public static Findings of(
+      GraphSnapshot baseline,
+      GraphSnapshot recent,
+      GraphSnapshot extended,
+      DetectionSettings settings) {
     Map<OperationKey, Operation> operations = new TreeMap<>();
     long entry = 0;
-    for (Map.Entry<OperationKey, NodeStats> e : current.nodes().entrySet()) {
-      NodeStats now = e.getValue();
-      NodeStats before = baseline.nodes().getOrDefault(e.getKey(), NodeStats.getDefaultInstance());
-      entry += now.getEntryVisits();
+    java.util.Set<OperationKey> sparse = new java.util.HashSet<>();
+    java.util.Set<OperationKey> keys = new java.util.TreeSet<>(extended.nodes().keySet());
+    for (OperationKey key : keys) {
+      NodeStats short_ = recent.nodes().getOrDefault(key, NodeStats.getDefaultInstance());
+      boolean useRecent = short_.getVisits() >= settings.minSamples();
+      NodeStats now = useRecent ? short_ : extended.nodes().get(key);
+      if (!useRecent) {
+        sparse.add(key);
+      }
+      NodeStats before = baseline.nodes().getOrDefault(key, NodeStats.getDefaultInstance());
+      entry += short_.getEntryVisits();
       operations.put(
-          e.getKey(),
+          key,
           new Operation(
-              e.getKey(),
+              key,
               now.getVisits(),
               before.getVisits(),
               now.getEntryVisits(),
@@ -72,13 +92,23 @@ public record Findings(
                   before.getErrors(), before.getVisits(), now.getErrors(), now.getVisits())));
     }
     Map<EdgeKey, Edge> edges = new TreeMap<>();
-    for (EdgeKey key : union(baseline.edges(), current.edges())) {
-      EdgeStats now = current.edges().getOrDefault(key, EdgeStats.getDefaultInstance());
+    java.util.Set<EdgeKey> edgeKeys = union(baseline.edges(), extended.edges());
+    for (EdgeKey key : edgeKeys) {
+      OperationKey callerOp =
+          key.caller().isService()
+              ? new OperationKey(key.caller().name(), key.callerOperation())
+              : null;
+      EdgeStats short_ = recent.edges().getOrDefault(key, EdgeStats.getDefaultInstance());
+      boolean useRecent =
+          callerOp != null
+              ? !sparse.contains(callerOp)
+              : short_.getCalls() >= settings.minSamples();
+      GraphSnapshot view = useRecent ? recent : extended;
+      EdgeStats now = view.edges().getOrDefault(key, EdgeStats.getDefaultInstance());
       EdgeStats before = baseline.edges().getOrDefault(key, EdgeStats.getDefaultInstance());
       Stats.RatioChange perVisit = Stats.RatioChange.NONE;
-      if (key.caller().isService() && key.kind() != CallKind.CALL_KIND_ENTRY) {
-        OperationKey callerOp = new OperationKey(key.caller().name(), key.callerOperation());
-        NodeStats callerNow = current.nodes().get(callerOp);
+      if (callerOp != null && key.kind() != CallKind.CALL_KIND_ENTRY) {
+        NodeStats callerNow = view.nodes().get(callerOp);
         NodeStats callerBefore = baseline.nodes().get(callerOp);
         if (callerNow != null && callerBefore != null) {
           perVisit =
@@ -110,7 +140,7 @@ public record Findings(
                   before.getRetries(), before.getCalls(), now.getRetries(), now.getCalls()),
               perVisit));
     }
-    return new Findings(operations, edges, entry, settings, current);
+    return new Findings(operations, edges, entry, settings, extended);
   }
 
   private static java.util.Set<EdgeKey> union(

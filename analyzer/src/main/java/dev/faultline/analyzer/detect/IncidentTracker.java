@@ -27,6 +27,9 @@ import java.util.Optional;
  * are stable and deterministic: start time and root node.
  */
 final class IncidentTracker {
+  /** How long after it started an incident may still move its root to a neighbour. */
+  static final long REFINEMENT_MS = 60_000;
+
   private final DetectionSettings settings;
   private final Map<NodeKey, Pending> pending = new LinkedHashMap<>();
   private final Map<String, Open> open = new LinkedHashMap<>();
@@ -91,7 +94,7 @@ final class IncidentTracker {
     Map<String, Boolean> matched = new HashMap<>();
     Map<NodeKey, Boolean> seenRoots = new HashMap<>();
     for (Diagnosis diagnosis : diagnoses) {
-      Open same = find(diagnosis);
+      Open same = find(diagnosis, findings, windowEndMs);
       if (same != null) {
         matched.put(same.incident.id(), true);
         Incident updated = revise(same, diagnosis, findings, windowStartMs, windowEndMs, wallMs);
@@ -135,10 +138,12 @@ final class IncidentTracker {
     return raised;
   }
 
-  /** An open incident describing the same failure, if any. */
-  private Open find(Diagnosis diagnosis) {
+  /**
+   * An open incident describing the same failure, if any: same root, a root on its path or its root
+   * on theirs, or roots that call each other (a better localization of the same failure).
+   */
+  private Open find(Diagnosis diagnosis, Findings findings, long windowEndMs) {
     for (Open state : open.values()) {
-      NodeKey root = state.diagnosis == null ? null : state.diagnosis.root();
       String rootId = state.incident.rootCause().node();
       if (diagnosis.root().toString().equals(rootId)) {
         return state;
@@ -149,15 +154,30 @@ final class IncidentTracker {
         }
       }
       for (Hop hop : state.incident.path()) {
-        if (hop.node().equals(diagnosis.root().toString())) {
+        if (hop.node().equals(diagnosis.root().toString()) && !hop.role().equals("at-risk")) {
           return state;
         }
       }
-      if (root != null && root.equals(diagnosis.root())) {
+      // A neighbour of the root, while the incident is young, is the same failure seen better.
+      long age = windowEndMs - Instant.parse(state.incident.startedAt()).toEpochMilli();
+      if (findings != null
+          && age <= REFINEMENT_MS
+          && neighbours(findings, diagnosis.root().toString(), rootId)) {
         return state;
       }
     }
     return null;
+  }
+
+  private static boolean neighbours(Findings findings, String a, String b) {
+    for (dev.faultline.analyzer.graph.EdgeKey edge : findings.edges().keySet()) {
+      String caller = edge.caller().toString();
+      String callee = edge.callee().toString();
+      if ((caller.equals(a) && callee.equals(b)) || (caller.equals(b) && callee.equals(a))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Incident openIncident(

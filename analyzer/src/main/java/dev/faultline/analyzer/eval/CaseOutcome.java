@@ -16,6 +16,9 @@ import java.util.List;
  * @param type the incident's type (null if none)
  * @param top1 the root cause is the truth
  * @param top3 the truth is among the first three candidate services
+ * @param rootCauseLater the root cause of that incident's latest revision within 60 s of the
+ *     injection (null if none)
+ * @param top1Later that root cause is the truth
  * @param falseAlarms incidents opened before the injection
  * @param baselineRanking services ranked by the rise of their p90 self time
  */
@@ -29,6 +32,8 @@ public record CaseOutcome(
     String type,
     boolean top1,
     boolean top3,
+    String rootCauseLater,
+    boolean top1Later,
     int falseAlarms,
     List<String> baselineRanking) {
   public CaseOutcome {

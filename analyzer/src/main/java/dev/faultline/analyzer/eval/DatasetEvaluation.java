@@ -23,6 +23,9 @@ public final class DatasetEvaluation {
   /** How long after the injection the baseline looks at self times. */
   static final long BASELINE_AFTER_MS = 60_000;
 
+  /** How long after the injection the incident's root cause is read a second time. */
+  static final long LATER_MS = 60_000;
+
   private final AnalyzerConfig config;
   private final Supplier<DetectionEngine> detection;
 
@@ -85,6 +88,8 @@ public final class DatasetEvaluation {
           null,
           false,
           false,
+          null,
+          false,
           before.size(),
           ranking);
     }
@@ -95,6 +100,15 @@ public final class DatasetEvaluation {
     }
     boolean top3 = top.stream().limit(3).anyMatch(labelled.rootCauseService()::equals);
     double latency = (Instant.parse(first.eventTime()).toEpochMilli() - injected) / 1_000.0;
+    Incident later = first;
+    for (Incident incident : result.incidents()) {
+      long at = Instant.parse(incident.eventTime()).toEpochMilli();
+      if (incident.id().equals(first.id())
+          && incident.status() != IncidentStatus.RESOLVED
+          && at <= injected + LATER_MS) {
+        later = incident;
+      }
+    }
     return new CaseOutcome(
         labelled.name(),
         labelled.faultType(),
@@ -105,6 +119,8 @@ public final class DatasetEvaluation {
         first.type().name(),
         first.rootCause().service().equals(labelled.rootCauseService()),
         top3,
+        later.rootCause().service(),
+        later.rootCause().service().equals(labelled.rootCauseService()),
         before.size(),
         ranking);
   }

@@ -21,6 +21,7 @@ public final class DatasetReport {
       int detected,
       int top1,
       int top3,
+      int top1Later,
       int baselineTop1,
       int baselineTop3,
       double medianLatencySeconds,
@@ -40,6 +41,7 @@ public final class DatasetReport {
           (int) outcomes.stream().filter(CaseOutcome::detected).count(),
           (int) outcomes.stream().filter(CaseOutcome::top1).count(),
           (int) outcomes.stream().filter(CaseOutcome::top3).count(),
+          (int) outcomes.stream().filter(CaseOutcome::top1Later).count(),
           (int) outcomes.stream().filter(CaseOutcome::baselineTop1).count(),
           (int) outcomes.stream().filter(CaseOutcome::baselineTop3).count(),
           quantile(latencies, 0.5),
@@ -98,7 +100,7 @@ public final class DatasetReport {
     for (CaseOutcome o : outcomes) {
       md.append(
           String.format(
-              "| %s | %s | %s | %s | %s | %s | %s | %s | %d | %s |%n",
+              "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s |%n",
               o.name(),
               o.truth(),
               o.detected() ? "yes" : "no",
