@@ -8,8 +8,13 @@ import dev.faultline.analyzer.runtime.StreamsSettings;
 import dev.faultline.analyzer.topology.AnalyzerMetrics;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
 import dev.faultline.ingest.config.IngestConfig;
+import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.ingest.kafka.TopicAdmin;
+import dev.faultline.ingest.normalize.Normalized;
+import dev.faultline.ingest.normalize.ProtobufSpanReader;
 import dev.faultline.ingest.normalize.SpanNormalizer;
+import dev.faultline.ingest.otlp.OtlpDecoder;
+import dev.faultline.ingest.otlp.OtlpEncoding;
 import dev.faultline.ingest.topology.IngestMetrics;
 import dev.faultline.ingest.topology.IngestTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -85,7 +90,18 @@ final class IngestBenchmark {
       plainConsumer();
       BenchResult plain = plainConsumer();
       results.add(plain);
-      results.add(decodeInProcess(plain));
+      NormalizerSettings settings = new IngestConfig(Map.of()).normalizer();
+      SpanNormalizer normalizer = new SpanNormalizer(settings);
+      OtlpDecoder decoder = new OtlpDecoder();
+      // The object path is what JSON takes, and what protobuf took before the wire reader.
+      results.add(
+          decodeInProcess(
+              "object path",
+              (value, now) ->
+                  normalizer.normalize(decoder.decode(value, OtlpEncoding.PROTOBUF), now),
+              plain));
+      ProtobufSpanReader reader = new ProtobufSpanReader(settings);
+      results.add(decodeInProcess("wire reader", reader::read, plain));
       results.add(ingest(admin, "at_least_once", plain));
       results.add(ingest(admin, "exactly_once_v2", plain));
       results.add(analyzer(admin, "at_least_once", plain));
@@ -160,28 +176,31 @@ final class IngestBenchmark {
         "plain consumer (parse only)", parsedSpans, System.nanoTime() - started, null);
   }
 
-  private BenchResult decodeInProcess(BenchResult plain) throws Exception {
-    SpanNormalizer normalizer = new SpanNormalizer(new IngestConfig(Map.of()).normalizer());
-    dev.faultline.ingest.otlp.OtlpDecoder decoder = new dev.faultline.ingest.otlp.OtlpDecoder();
+  /** Decoding and normalising one record, by either path. */
+  @FunctionalInterface
+  private interface Normalise {
+    Normalized apply(byte[] value, long recordTimestampMs) throws Exception;
+  }
+
+  private BenchResult decodeInProcess(String path, Normalise normalise, BenchResult plain)
+      throws Exception {
     long done = 0;
     long now = System.currentTimeMillis();
     // Warm up, then measure over as many spans as were pre-loaded.
     for (byte[] value : sample) {
-      normalizer.normalize(
-          decoder.decode(value, dev.faultline.ingest.otlp.OtlpEncoding.PROTOBUF), now);
+      normalise.apply(value, now);
     }
     long started = System.nanoTime();
     while (done < spans) {
       for (byte[] value : sample) {
-        done +=
-            normalizer
-                .normalize(
-                    decoder.decode(value, dev.faultline.ingest.otlp.OtlpEncoding.PROTOBUF), now)
-                .acceptedSpans();
+        done += normalise.apply(value, now).acceptedSpans();
       }
     }
     return BenchResult.of(
-        "decode + normalise (in process, 1 thread)", done, System.nanoTime() - started, plain);
+        "decode + normalise, " + path + " (in process, 1 thread)",
+        done,
+        System.nanoTime() - started,
+        plain);
   }
 
   private BenchResult ingest(Admin admin, String guarantee, BenchResult plain) throws Exception {

@@ -1,7 +1,9 @@
 package dev.faultline.ingest.normalize;
 
+import com.google.protobuf.CodedInputStream;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import java.io.IOException;
 import java.util.Base64;
 
 /** The string form of OTLP attribute values in Faultline's span record. */
@@ -23,6 +25,28 @@ final class AttributeValues {
       }
       default -> "";
     };
+  }
+
+  /**
+   * The same string form of an {@code AnyValue} still in its wire bytes, already checked well
+   * formed. A lone scalar (nearly every attribute) is read in place; anything else (arrays, maps,
+   * bytes, repeated or unknown fields, whose merge rules the generated parser knows best) is
+   * parsed.
+   */
+  static String fromWire(byte[] bytes, int offset, int length) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(bytes, offset, length);
+    String scalar =
+        switch (in.readTag()) {
+          case 1 << 3 | 2 -> in.readStringRequireUtf8(); // string_value = 1
+          case 2 << 3 -> Boolean.toString(in.readBool()); // bool_value = 2
+          case 3 << 3 -> Long.toString(in.readInt64()); // int_value = 3
+          case 4 << 3 | 1 -> Double.toString(in.readDouble()); // double_value = 4
+          default -> null;
+        };
+    if (scalar != null && in.isAtEnd()) {
+      return scalar;
+    }
+    return asString(AnyValue.parser().parseFrom(bytes, offset, length));
   }
 
   private static void appendJson(StringBuilder out, AnyValue value) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.faultline.ingest.internal.RateLimitedLog;
 import dev.faultline.ingest.kafka.DeadLetterHeaders;
 import dev.faultline.ingest.normalize.Normalized;
+import dev.faultline.ingest.normalize.ProtobufSpanReader;
 import dev.faultline.ingest.normalize.RejectReason;
 import dev.faultline.ingest.normalize.Rejection;
 import dev.faultline.ingest.normalize.SpanNormalizer;
@@ -13,7 +14,6 @@ import dev.faultline.ingest.otlp.OtlpDecoder;
 import dev.faultline.ingest.otlp.OtlpEncoding;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanBatch;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,12 +34,22 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
 
   private final OtlpDecoder decoder = new OtlpDecoder();
   private final SpanNormalizer normalizer;
+  private final ProtobufSpanReader reader;
   private final IngestMetrics metrics;
   private final boolean inputKeyedByTrace;
   private ProcessorContext<byte[], Decoded> context;
 
-  DecodeProcessor(SpanNormalizer normalizer, IngestMetrics metrics, boolean inputKeyedByTrace) {
+  /**
+   * @param normalizer normalises JSON requests, once decoded into OTLP objects
+   * @param reader normalises protobuf requests straight from their bytes; this processor's own
+   */
+  DecodeProcessor(
+      SpanNormalizer normalizer,
+      ProtobufSpanReader reader,
+      IngestMetrics metrics,
+      boolean inputKeyedByTrace) {
     this.normalizer = requireNonNull(normalizer, "normalizer");
+    this.reader = requireNonNull(reader, "reader");
     this.metrics = requireNonNull(metrics, "metrics");
     this.inputKeyedByTrace = inputKeyedByTrace;
   }
@@ -58,15 +68,18 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
     OtlpEncoding encoding =
         OtlpEncoding.detect(
             DeadLetterHeaders.get(record.headers(), OtlpEncoding.CONTENT_TYPE_HEADER), value);
-    ExportTraceServiceRequest request;
+    Normalized normalized;
     try {
-      request = decoder.decode(value, encoding);
+      // Protobuf, the collector's default, skips the OTLP objects: they cost most of ingest.
+      normalized =
+          encoding == OtlpEncoding.PROTOBUF
+              ? reader.read(value, record.timestamp())
+              : normalizer.normalize(decoder.decode(value, encoding), record.timestamp());
     } catch (OtlpDecodeException e) {
       deadLetter(record, value, record.headers(), RejectReason.UNDECODABLE, e.getMessage(), 0);
       return;
     }
     metrics.recordDecoded(encoding);
-    Normalized normalized = normalizer.normalize(request, record.timestamp());
     if (inputKeyedByTrace && normalized.batches().size() > 1) {
       metrics.misrouted();
       BAD_INPUT.warn(

@@ -2,6 +2,7 @@ package dev.faultline.ingest.topology;
 
 import dev.faultline.ingest.config.IngestConfig;
 import dev.faultline.ingest.kafka.IngestTopics;
+import dev.faultline.ingest.normalize.ProtobufSpanReader;
 import dev.faultline.ingest.normalize.SpanNormalizer;
 import dev.faultline.schemas.proto.SpanBatch;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -34,7 +35,14 @@ public final class IngestTopology {
     KStream<byte[], Decoded> decoded =
         builder.stream(topics.input().name(), topics.input().consumed(SOURCE))
             .process(
-                () -> new DecodeProcessor(normalizer, metrics, keyedByTrace), Named.as(DECODE));
+                // The protobuf reader keeps per-thread scratch state: one per processor.
+                () ->
+                    new DecodeProcessor(
+                        normalizer,
+                        new ProtobufSpanReader(config.normalizer()),
+                        metrics,
+                        keyedByTrace),
+                Named.as(DECODE));
     var branches =
         decoded
             .split(Named.as("decoded-"))

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -14,15 +15,22 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class ProtobufSerde<T extends MessageLite> implements Serde<T> {
   private final Parser<T> parser;
   private final String typeName;
+  private final Function<T, byte[]> writer;
 
   public ProtobufSerde(Parser<T> parser, Class<T> type) {
+    this(parser, type, MessageLite::toByteArray);
+  }
+
+  /** A serde whose serializer is {@code writer}, which must give the bytes toByteArray gives. */
+  public ProtobufSerde(Parser<T> parser, Class<T> type, Function<T, byte[]> writer) {
     this.parser = requireNonNull(parser, "parser");
     this.typeName = type.getSimpleName();
+    this.writer = requireNonNull(writer, "writer");
   }
 
   @Override
   public Serializer<T> serializer() {
-    return (topic, value) -> value == null ? null : value.toByteArray();
+    return (topic, value) -> value == null ? null : writer.apply(value);
   }
 
   @Override

@@ -9,9 +9,9 @@ import org.apache.kafka.common.serialization.Serde;
 public final class Serdes {
   private Serdes() {}
 
-  /** Values of {@code faultline.spans}. */
+  /** Values of {@code faultline.spans}; written by {@link SpanBatchWriter}, ingest's hot path. */
   public static Serde<SpanBatch> spanBatch() {
-    return new ProtobufSerde<>(SpanBatch.parser(), SpanBatch.class);
+    return new ProtobufSerde<>(SpanBatch.parser(), SpanBatch.class, SpanBatchWriter::toByteArray);
   }
 
   /** Values of the graph-partials repartition topic. */
