@@ -159,17 +159,14 @@ final class CascadeDetector {
         (node, sum) -> {
           if (sum[1] > 0) {
             double share = sum[1] / sum[2];
-            for (Evidence evidence : inEvidence.get(node)) {
-              out.latency(node, null, 0, evidence);
-            }
-            out.latency(node, null, sum[0] * share, inEvidence.get(node).get(0));
+            out.latency(node, null, sum[0] * share, inEvidence.get(node));
           }
         });
     outgoing.forEach(
         (node, sum) -> {
           if (sum[1] > 1) {
             double share = sum[1] / sum[2];
-            out.latency(node, null, sum[0] * share, outEvidence.get(node).get(0));
+            out.latency(node, null, sum[0] * share, outEvidence.get(node));
           }
         });
   }

@@ -48,6 +48,11 @@ final class Contributions {
   }
 
   void latency(NodeKey key, String operation, double ms, Evidence evidence) {
+    latency(key, operation, ms, List.of(evidence));
+  }
+
+  /** Extra latency with every figure that shows it (each risen link of a network share). */
+  void latency(NodeKey key, String operation, double ms, List<Evidence> evidence) {
     if (ms <= 0) {
       return;
     }
@@ -56,7 +61,7 @@ final class Contributions {
     if (operation != null) {
       node.byOperation.merge(operation, ms, Double::sum);
     }
-    node.evidence.add(evidence);
+    node.evidence.addAll(evidence);
   }
 
   void errors(NodeKey key, String operation, double errorsPerEntry, Evidence evidence) {

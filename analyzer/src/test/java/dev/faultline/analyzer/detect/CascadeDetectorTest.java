@@ -181,8 +181,7 @@ class CascadeDetectorTest {
               assertThat(e.before()).isZero();
               assertThat(e.now()).isBetween(0.2, 0.45); // 0.3, give or take sampling noise
               // Every entry request visits b once: its new error share, at 1 s per error.
-              assertThat(diagnosis.impactMs())
-                  .isCloseTo(e.now() * 1_000, offset(1.0));
+              assertThat(diagnosis.impactMs()).isCloseTo(e.now() * 1_000, offset(1.0));
             });
     assertThat(diagnosis.path())
         .extracting(p -> p.node().name() + ":" + p.role())
