@@ -114,11 +114,13 @@ class CascadeDetectorTest {
     assertThat(diagnosis.root()).isEqualTo(A);
     assertThat(diagnosis.candidates())
         .extracting(Diagnosis.Scored::node)
-        .containsExactly(A, B, NodeKey.service("c"));
+        .containsExactlyInAnyOrder(A, B, NodeKey.service("c"));
     assertThat(diagnosis.candidates().get(0).impactMs())
         .isCloseTo(
             diagnosis.candidates().get(1).impactMs() + diagnosis.candidates().get(2).impactMs(),
             offset(0.01));
+    assertThat(evidenceNames(diagnosis.evidence()))
+        .containsExactlyInAnyOrder("networkGapP90 a->b", "networkGapP90 a->c");
   }
 
   @Test

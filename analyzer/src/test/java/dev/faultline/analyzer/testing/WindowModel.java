@@ -32,16 +32,16 @@ public final class WindowModel {
 
   private static final long T0_MS = 1_700_000_000_000L;
 
-  private final Op root;
+  private final List<Op> roots = new ArrayList<>();
+  private final List<Long> rates = new ArrayList<>();
   private final Random random;
   private final double sigma;
-  private long requestsPerWindow;
   private long next;
   private long traces;
 
   private WindowModel(Op root, long requestsPerWindow, long seed, double sigma) {
-    this.root = root;
-    this.requestsPerWindow = requestsPerWindow;
+    this.roots.add(root);
+    this.rates.add(requestsPerWindow);
     this.random = new Random(seed);
     this.sigma = sigma;
   }
@@ -56,9 +56,16 @@ public final class WindowModel {
     return new Op(service, operation, selfMs);
   }
 
-  /** Changes the load from the next window on. */
+  /** Another entry operation, with its own load. */
+  public WindowModel alsoEntering(Op root, long requestsPerWindow) {
+    roots.add(root);
+    rates.add(requestsPerWindow);
+    return this;
+  }
+
+  /** Changes the load of the first entry operation from the next window on. */
   public WindowModel requestsPerWindow(long requests) {
-    this.requestsPerWindow = requests;
+    rates.set(0, requests);
     return this;
   }
 
@@ -72,6 +79,20 @@ public final class WindowModel {
     long start = startOf(next++);
     Map<EdgeKey, EdgeAccumulator> edges = new TreeMap<>();
     Map<OperationKey, NodeAccumulator> nodes = new TreeMap<>();
+    for (int r = 0; r < roots.size(); r++) {
+      request(roots.get(r), rates.get(r), start, edges, nodes);
+    }
+    List<EdgeStats> edgeStats = edges.values().stream().map(EdgeAccumulator::toStats).toList();
+    List<NodeStats> nodeStats = nodes.values().stream().map(NodeAccumulator::toStats).toList();
+    return new GraphWindow(start, start + WINDOW_MS, edgeStats, nodeStats, true);
+  }
+
+  private void request(
+      Op root,
+      long requestsPerWindow,
+      long start,
+      Map<EdgeKey, EdgeAccumulator> edges,
+      Map<OperationKey, NodeAccumulator> nodes) {
     for (long i = 0; i < requestsPerWindow; i++) {
       long time = start + i * WINDOW_MS / Math.max(1, requestsPerWindow);
       ByteString trace =
@@ -86,11 +107,8 @@ public final class WindowModel {
               CallKind.CALL_KIND_ENTRY);
       edges
           .computeIfAbsent(entry, EdgeAccumulator::new)
-          .add(call(entry, time, Call.UNKNOWN, result.durationUs, result.error, trace));
+          .add(call(entry, time, Call.UNKNOWN, result.durationUs, result.error, 1, trace));
     }
-    List<EdgeStats> edgeStats = edges.values().stream().map(EdgeAccumulator::toStats).toList();
-    List<NodeStats> nodeStats = nodes.values().stream().map(NodeAccumulator::toStats).toList();
-    return new GraphWindow(start, start + WINDOW_MS, edgeStats, nodeStats, true);
   }
 
   /** The next {@code count} windows. */
@@ -122,7 +140,7 @@ public final class WindowModel {
           long client = server.durationUs + jitter(out.gapMs);
           edges
               .computeIfAbsent(key, EdgeAccumulator::new)
-              .add(call(key, time, client, server.durationUs, server.error, trace));
+              .add(call(key, time, client, server.durationUs, server.error, attempt(out), trace));
           durationUs += client;
           error |= server.error;
         } else {
@@ -130,7 +148,7 @@ public final class WindowModel {
           boolean failed = random.nextDouble() < out.errorRate;
           edges
               .computeIfAbsent(key, EdgeAccumulator::new)
-              .add(call(key, time, client, Call.UNKNOWN, failed, trace));
+              .add(call(key, time, client, Call.UNKNOWN, failed, attempt(out), trace));
           durationUs += client;
           error |= failed;
         }
@@ -153,8 +171,18 @@ public final class WindowModel {
     return new Result(durationUs, error);
   }
 
+  private int attempt(Out out) {
+    return random.nextDouble() < out.retryShare ? 2 : 1;
+  }
+
   private static Call call(
-      EdgeKey key, long time, long clientUs, long serverUs, boolean error, ByteString trace) {
+      EdgeKey key,
+      long time,
+      long clientUs,
+      long serverUs,
+      boolean error,
+      int attempt,
+      ByteString trace) {
     boolean sync = serverUs != Call.UNKNOWN && clientUs != Call.UNKNOWN;
     return new Call(
         key.caller(),
@@ -169,7 +197,7 @@ public final class WindowModel {
         Call.UNKNOWN,
         error,
         error && serverUs != Call.UNKNOWN,
-        1,
+        attempt,
         key.caller().isService() ? key.caller().name() + "-1" : "",
         key.caller().isService() ? "1.0" : "",
         key.callee().isService() ? key.callee().name() + "-1" : "",
@@ -253,6 +281,7 @@ public final class WindowModel {
     double gapMs;
     double latencyMs;
     double errorRate;
+    double retryShare;
     int count = 1;
 
     private Out(NodeKey callee, String calleeOperation, CallKind kind) {
@@ -281,6 +310,12 @@ public final class WindowModel {
     /** Sets the mean latency of a database call (ms). */
     public Out latencyMs(double ms) {
       this.latencyMs = ms;
+      return this;
+    }
+
+    /** Sets the share of calls that are a repeated attempt. */
+    public Out retryShare(double share) {
+      this.retryShare = share;
       return this;
     }
 
