@@ -1,0 +1,250 @@
+package dev.faultline.analyzer.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.graph.GraphSnapshot;
+import dev.faultline.analyzer.trace.NodeKey;
+import dev.faultline.schemas.incident.Incident;
+import dev.faultline.schemas.incident.IncidentStatus;
+import dev.faultline.schemas.incident.IncidentType;
+import dev.faultline.schemas.incident.Severity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IncidentTrackerTest {
+  private static final long T0 = 1_700_000_000_000L;
+  private static final long WALL = 1_800_000_000_000L;
+
+  private final DetectionSettings settings =
+      DetectionSettings.of(
+          new AnalyzerConfig(
+              Map.of(
+                  AnalyzerConfig.DETECT_OPEN_WINDOWS, "3",
+                  AnalyzerConfig.DETECT_RESOLVE_WINDOWS, "4")));
+  private final IncidentTracker tracker = new IncidentTracker(settings);
+  private final Findings noFindings =
+      new Findings(Map.of(), Map.of(), 0, settings, GraphSnapshot.merge(List.of()));
+  private int window;
+
+  private static Diagnosis diagnosis(String root, Severity severity, String... path) {
+    List<Diagnosis.PathNode> nodes = new ArrayList<>();
+    nodes.add(new Diagnosis.PathNode(NodeKey.service(root), "Get", "root", List.of()));
+    for (int i = 0; i < path.length; i++) {
+      nodes.add(
+          new Diagnosis.PathNode(
+              NodeKey.service(path[i]),
+              "Get",
+              i == path.length - 1 ? "entry" : "propagating",
+              List.of()));
+    }
+    return new Diagnosis(
+        IncidentType.CASCADING_LATENCY,
+        NodeKey.service(root),
+        "Get",
+        40,
+        List.of(),
+        List.of(new Diagnosis.Scored(NodeKey.service(root), "Get", 40)),
+        nodes,
+        List.of(),
+        List.of(),
+        null,
+        severity,
+        List.of(),
+        null,
+        List.of());
+  }
+
+  private static long startOf(int window) {
+    return T0 + window * 2_000L;
+  }
+
+  /** The next 2 s window, with these diagnoses. */
+  private List<Incident> next(Diagnosis... diagnoses) {
+    int w = window++;
+    return tracker.update(List.of(diagnoses), noFindings, startOf(w), startOf(w) + 2_000, WALL);
+  }
+
+  @Test
+  void opensOnlyAfterTheConfiguredConsecutiveWindows() {
+    Diagnosis d = diagnosis("b", Severity.MAJOR, "a", "frontend");
+
+    assertThat(next(d)).isEmpty();
+    assertThat(tracker.busy()).isTrue(); // pending: the engine freezes its baseline
+    assertThat(tracker.open()).isEmpty();
+    assertThat(next(d)).isEmpty();
+    List<Incident> raised = next(d);
+
+    assertThat(raised)
+        .singleElement()
+        .satisfies(
+            incident -> {
+              assertThat(incident.status()).isEqualTo(IncidentStatus.OPEN);
+              assertThat(incident.revision()).isEqualTo(1);
+              assertThat(incident.rootCause().node()).isEqualTo("service:b");
+              assertThat(incident.rootCause().operation()).isEqualTo("Get");
+              // Started when the failure was first seen, not when the incident opened.
+              assertThat(incident.startedAt()).isEqualTo(Instant.ofEpochMilli(T0).toString());
+              assertThat(incident.eventTime())
+                  .isEqualTo(Instant.ofEpochMilli(startOf(2) + 2_000).toString());
+              assertThat(incident.detectedAt()).isEqualTo(Instant.ofEpochMilli(WALL).toString());
+              assertThat(incident.id()).startsWith("inc-" + T0 + "-");
+              assertThat(incident.path())
+                  .extracting(h -> h.service() + ":" + h.role())
+                  .containsExactly("b:root", "a:propagating", "frontend:entry");
+              assertThat(incident.title()).isEqualTo("Latency from b Get propagating");
+            });
+    assertThat(tracker.open()).hasSize(1);
+  }
+
+  @Test
+  void aWindowWithoutTheFindingRestartsThePendingCount() {
+    Diagnosis d = diagnosis("b", Severity.MAJOR, "a");
+
+    next(d);
+    next(d);
+    assertThat(next()).isEmpty();
+    assertThat(tracker.busy()).isFalse();
+    next(d);
+    next(d);
+    List<Incident> raised = next(d);
+
+    assertThat(raised)
+        .singleElement()
+        .extracting(Incident::startedAt)
+        .isEqualTo(Instant.ofEpochMilli(startOf(3)).toString());
+  }
+
+  @Test
+  void materialChangesAreRevisionsAndRepeatsAreSilent() {
+    Diagnosis d = diagnosis("b", Severity.MAJOR, "a");
+    next(d);
+    next(d);
+    String id = next(d).get(0).id();
+
+    assertThat(next(d)).isEmpty(); // nothing a responder would act on changed
+    List<Incident> severer = next(diagnosis("b", Severity.CRITICAL, "a"));
+    List<Incident> longer = next(diagnosis("b", Severity.CRITICAL, "a", "frontend"));
+
+    assertThat(severer)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.id()).isEqualTo(id);
+              assertThat(i.status()).isEqualTo(IncidentStatus.UPDATED);
+              assertThat(i.revision()).isEqualTo(2);
+              assertThat(i.severity()).isEqualTo(Severity.CRITICAL);
+            });
+    assertThat(longer)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.id()).isEqualTo(id);
+              assertThat(i.revision()).isEqualTo(3);
+              assertThat(i.path()).hasSize(3);
+            });
+  }
+
+  @Test
+  void aDiagnosisWhosePathHoldsTheRootUpdatesTheSameIncident() {
+    Diagnosis d = diagnosis("b", Severity.MAJOR, "a");
+    next(d);
+    next(d);
+    String id = next(d).get(0).id();
+
+    // The same failure, now localized one hop further down (c under b).
+    List<Incident> raised = next(diagnosis("c", Severity.MAJOR, "b", "a"));
+
+    assertThat(raised)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.id()).isEqualTo(id);
+              assertThat(i.status()).isEqualTo(IncidentStatus.UPDATED);
+              assertThat(i.rootCause().node()).isEqualTo("service:c");
+            });
+    assertThat(tracker.open()).hasSize(1);
+  }
+
+  @Test
+  void resolvesAfterTheConfiguredQuietWindows() {
+    Diagnosis d = diagnosis("b", Severity.MAJOR, "a");
+    next(d);
+    next(d);
+    Incident opened = next(d).get(0);
+
+    assertThat(next()).isEmpty();
+    assertThat(next()).isEmpty();
+    next(d); // back within the resolve windows: the quiet count starts over
+    assertThat(next()).isEmpty();
+    assertThat(next()).isEmpty();
+    assertThat(next()).isEmpty();
+    int last = window;
+    List<Incident> raised = next();
+
+    assertThat(raised)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.id()).isEqualTo(opened.id());
+              assertThat(i.status()).isEqualTo(IncidentStatus.RESOLVED);
+              assertThat(i.revision()).isEqualTo(2);
+              assertThat(i.startedAt()).isEqualTo(opened.startedAt());
+              assertThat(i.eventTime())
+                  .isEqualTo(Instant.ofEpochMilli(startOf(last) + 2_000).toString());
+            });
+    assertThat(tracker.open()).isEmpty();
+    assertThat(tracker.busy()).isFalse();
+  }
+
+  @Test
+  void idsAreDeterministicFromStartAndRoot() {
+    Diagnosis d = diagnosis("b", Severity.MAJOR, "a");
+    next(d);
+    next(d);
+    String first = next(d).get(0).id();
+
+    IncidentTracker again = new IncidentTracker(settings);
+    again.update(List.of(d), noFindings, startOf(0), startOf(0) + 2_000, WALL + 5);
+    again.update(List.of(d), noFindings, startOf(1), startOf(1) + 2_000, WALL + 6);
+    String second =
+        again.update(List.of(d), noFindings, startOf(2), startOf(2) + 2_000, WALL + 7).get(0).id();
+    IncidentTracker other = new IncidentTracker(settings);
+    Diagnosis elsewhere = diagnosis("c", Severity.MAJOR, "a");
+    other.update(List.of(elsewhere), noFindings, startOf(0), startOf(0) + 2_000, WALL);
+    other.update(List.of(elsewhere), noFindings, startOf(1), startOf(1) + 2_000, WALL);
+    String third =
+        other
+            .update(List.of(elsewhere), noFindings, startOf(2), startOf(2) + 2_000, WALL)
+            .get(0)
+            .id();
+
+    assertThat(second).isEqualTo(first);
+    assertThat(third).startsWith("inc-" + T0 + "-").isNotEqualTo(first);
+  }
+
+  @Test
+  void aRestoredIncidentIsUpdatedNotReopened() {
+    Diagnosis d = diagnosis("b", Severity.MAJOR, "a");
+    next(d);
+    next(d);
+    Incident opened = next(d).get(0);
+    IncidentTracker restarted = new IncidentTracker(settings);
+    restarted.restore(List.of(opened));
+
+    List<Incident> raised =
+        restarted.update(List.of(d), noFindings, startOf(9), startOf(9) + 2_000, WALL);
+
+    assertThat(raised)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.id()).isEqualTo(opened.id());
+              assertThat(i.status()).isEqualTo(IncidentStatus.UPDATED);
+              assertThat(i.revision()).isEqualTo(2);
+            });
+  }
+}
