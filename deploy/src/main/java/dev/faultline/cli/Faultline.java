@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ReceiveCommand.class,
       QueryCommand.class,
       AlertsCommand.class,
+      SimulateCommand.class,
       ReplayCommand.class,
       EvalCommand.class,
       dev.faultline.cli.bench.BenchCommand.class,
