@@ -6,6 +6,11 @@ import dev.faultline.analyzer.eval.CaseOutcome;
 import dev.faultline.analyzer.eval.DatasetEvaluation;
 import dev.faultline.analyzer.eval.DatasetReport;
 import dev.faultline.analyzer.eval.LabelledCase;
+import dev.faultline.analyzer.eval.ScenarioEvaluation;
+import dev.faultline.analyzer.eval.ScenarioOutcome;
+import dev.faultline.analyzer.eval.ScenarioReport;
+import dev.faultline.ingest.simulate.Scenario;
+import dev.faultline.ingest.simulate.ScenarioReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +31,8 @@ import picocli.CommandLine.Option;
           + " as markdown with charts.",
       "",
       "Example:",
-      "  faultline eval --dataset ../shared/data/nezha-onlineboutique/labels.json --output eval/nezha"
+      "  faultline eval --dataset ../shared/data/nezha-onlineboutique/labels.json --output eval/nezha",
+      "  faultline eval --scenarios scenarios --output eval/scenarios"
     })
 final class EvalCommand implements Callable<Integer> {
   @Option(
@@ -36,9 +42,15 @@ final class EvalCommand implements Callable<Integer> {
   Path dataset;
 
   @Option(
+      names = "--scenarios",
+      paramLabel = "DIR",
+      description = "A directory of scenario files (*.json), e.g. scenarios/.")
+  Path scenarios;
+
+  @Option(
       names = "--cases",
       paramLabel = "REGEX",
-      description = "Only the cases whose name matches.")
+      description = "Only the cases (or scenarios) whose name matches.")
   String only;
 
   @Option(
@@ -56,10 +68,14 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (dataset == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "give --dataset labels.json");
+    if ((dataset == null) == (scenarios == null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "give either --dataset labels.json or --scenarios DIR");
     }
     AnalyzerConfig config = settings.analyzerConfig(Map.of());
+    if (scenarios != null) {
+      return evaluateScenarios(config, out, err);
+    }
     List<LabelledCase> cases = LabelledCase.read(dataset);
     if (only != null) {
       cases = cases.stream().filter(c -> c.name().matches(".*(" + only + ").*")).toList();
@@ -94,6 +110,49 @@ final class EvalCommand implements Callable<Integer> {
                 Double.isNaN(f.medianLatencySeconds())
                     ? "-"
                     : String.format("%.1f", f.medianLatencySeconds())));
+    out.flush();
+    return 0;
+  }
+
+  private int evaluateScenarios(AnalyzerConfig config, PrintWriter out, PrintWriter err)
+      throws java.io.IOException {
+    List<Scenario> suite = ScenarioReader.readAll(scenarios);
+    if (only != null) {
+      suite = suite.stream().filter(s -> s.name().matches(".*(" + only + ").*")).toList();
+    }
+    List<ScenarioOutcome> outcomes =
+        new ScenarioEvaluation(config, () -> Detectors.engine(config))
+            .run(
+                suite,
+                line -> {
+                  err.println(line);
+                  err.flush();
+                });
+    String command =
+        "./faultline eval --scenarios "
+            + scenarios
+            + (only == null ? "" : " --cases '" + only + "'")
+            + " --output "
+            + output;
+    ScenarioReport.Figures all = ScenarioReport.write(outcomes, output, command);
+    out.printf(
+        "%d scenarios (%d with a fault): detected %d, top-1 %d, top-3 %d (baseline %d/%d),"
+            + " precision %s, false incidents %d (%d in fault-free runs), median latency %s s;"
+            + " report in %s%n",
+        all.scenarios(),
+        all.faulted(),
+        all.detected(),
+        all.top1(),
+        all.top3(),
+        all.baselineTop1(),
+        all.baselineTop3(),
+        Double.isNaN(all.precision()) ? "-" : String.format("%.2f", all.precision()),
+        all.falseIncidents(),
+        all.faultFreeIncidents(),
+        Double.isNaN(all.medianLatencySeconds())
+            ? "-"
+            : String.format("%.0f", all.medianLatencySeconds()),
+        output.resolve("report.md"));
     out.flush();
     return 0;
   }

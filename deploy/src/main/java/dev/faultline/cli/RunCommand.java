@@ -1,6 +1,7 @@
 package dev.faultline.cli;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.detect.Detectors;
 import dev.faultline.analyzer.runtime.AnalyzerRuntime;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
 import dev.faultline.broker.EmbeddedKafka;
@@ -61,7 +62,11 @@ final class RunCommand implements Callable<Integer> {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       AnalyzerRuntime analyzer =
           lifecycle.add(
-              AnalyzerRuntime.start(config, client, registry, AnalyzerTopology.Hooks.none()));
+              AnalyzerRuntime.start(
+                  config,
+                  client,
+                  registry,
+                  AnalyzerTopology.Hooks.none().withDetection(() -> Detectors.engine(config))));
       out.printf(
           "analyzer %s running; API: http://localhost:%d/api/v1/graph%n",
           config.applicationId(), analyzer.apiPort());

@@ -36,6 +36,12 @@ public final class ScenarioReader {
    * scenarios share one topology.
    */
   public static Scenario read(Path file) throws IOException {
+    return read(
+        new java.io.ByteArrayInputStream(MAPPER.writeValueAsBytes(merged(file))), file.toString());
+  }
+
+  /** The scenario in {@code file} with what it extends merged in, as the JSON Schema sees it. */
+  public static ObjectNode merged(Path file) throws IOException {
     JsonNode tree;
     try {
       tree = MAPPER.readTree(file.toFile());
@@ -58,8 +64,7 @@ public final class ScenarioReader {
       merged.setAll(scenario);
       scenario = merged;
     }
-    byte[] bytes = MAPPER.writeValueAsBytes(scenario);
-    return read(new java.io.ByteArrayInputStream(bytes), file.toString());
+    return scenario;
   }
 
   /** Reads and checks one scenario; {@code source} names it in errors. */
