@@ -114,8 +114,8 @@ final class DemoCommand implements Callable<Integer> {
       say(
           out,
           String.format(
-              "API and web page: http://localhost:%d/  (graph: /api/v1/graph, incidents:"
-                  + " /api/v1/incidents)",
+              "API: http://localhost:%d/api/v1/graph, /api/v1/incidents (live:"
+                  + " /api/v1/incidents/stream)",
               analyzer.apiPort()));
       say(
           out,
