@@ -24,6 +24,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String API_ADVERTISED_HOST = "faultline.api.advertised.host";
   public static final String GRAPH_TOPIC = "faultline.graph.topic";
   public static final String ALERTS_TOPIC = "faultline.alerts.topic";
+  public static final String ALERTS_FORMAT = "faultline.alerts.format";
   public static final String PAIRING_TIMEOUT_MS = "faultline.trace.pairing.timeout.ms";
   public static final String TRACE_RETENTION_MS = "faultline.trace.retention.ms";
   public static final String TRACE_MAX_SPANS = "faultline.trace.max.spans";
@@ -144,6 +145,17 @@ public final class AnalyzerConfig extends AbstractConfig {
             Importance.HIGH,
             "Topic of the incidents: key = incident id, value = the incident as JSON, published"
                 + " again on every update until it resolves (compacted).")
+        .define(
+            ALERTS_FORMAT,
+            Type.STRING,
+            "json",
+            ConfigDef.ValidString.in("json", "cloudevents"),
+            Importance.MEDIUM,
+            "Value format of the alerts topic: json (the incident itself) or cloudevents"
+                + " (CloudEvents 1.0 structured mode: an envelope with specversion, id, source,"
+                + " type dev.faultline.incident.opened|updated|resolved, subject = incident id,"
+                + " time, and the incident in data; header content-type"
+                + " application/cloudevents+json). Faultline's own readers accept both.")
         .define(
             PAIRING_TIMEOUT_MS,
             Type.LONG,
@@ -365,6 +377,11 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public String graphTopic() {
     return getString(GRAPH_TOPIC);
+  }
+
+  /** Whether incidents go out as CloudEvents (structured mode). */
+  public boolean alertsAsCloudEvents() {
+    return "cloudevents".equals(getString(ALERTS_FORMAT));
   }
 
   public String alertsTopic() {

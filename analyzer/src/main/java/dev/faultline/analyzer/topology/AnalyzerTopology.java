@@ -162,7 +162,12 @@ public final class AnalyzerTopology {
 
   /** The alerts topic with its serdes: key = incident id, value = incident JSON. */
   public static Topic<String, Incident> alertsTopic(AnalyzerConfig config) {
-    return new Topic<>(config.alertsTopic(), new StringSerde(), IncidentJson.serde());
+    return new Topic<>(
+        config.alertsTopic(),
+        new StringSerde(),
+        config.alertsAsCloudEvents()
+            ? IncidentJson.cloudEventsSerde("faultline/" + config.applicationId())
+            : IncidentJson.serde());
   }
 
   /** The graph topic with its serdes. */

@@ -56,6 +56,38 @@ class ReplayDeterminismTest {
     assertThat(fromFile).isEqualTo(fromMemory);
   }
 
+  @Test
+  void incidentsRoundTripAsCloudEventsInStructuredMode() throws IOException {
+    Scenario scenario =
+        ScenarioReader.read(
+            new ByteArrayInputStream(CHAIN.getBytes(StandardCharsets.UTF_8)), "chain");
+    AnalyzerConfig config =
+        Replay.defaultConfig(Map.of(AnalyzerConfig.ALERTS_FORMAT, "cloudevents"));
+    List<Incident> incidents =
+        new Replay(config, () -> Detectors.engine(config))
+            .run(Simulator.collect(scenario, 1_767_225_600_000L), line -> {})
+            .incidents();
+    assertThat(incidents).isNotEmpty();
+    Incident opened = incidents.get(0);
+
+    var serializer =
+        dev.faultline.analyzer.topology.AnalyzerTopology.alertsTopic(config)
+            .valueSerde()
+            .serializer();
+    var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    byte[] value = serializer.serialize("faultline.alerts", headers, opened);
+    var envelope = new com.fasterxml.jackson.databind.ObjectMapper().readTree(value);
+
+    assertThat(new String(headers.lastHeader("content-type").value(), StandardCharsets.UTF_8))
+        .startsWith("application/cloudevents+json");
+    assertThat(envelope.get("specversion").asText()).isEqualTo("1.0");
+    assertThat(envelope.get("type").asText()).isEqualTo("dev.faultline.incident.open");
+    assertThat(envelope.get("subject").asText()).isEqualTo(opened.id());
+    assertThat(envelope.get("id").asText()).isEqualTo(opened.id() + "/1");
+    assertThat(envelope.get("source").asText()).isEqualTo("faultline/faultline");
+    assertThat(IncidentJson.read(value)).isEqualTo(opened);
+  }
+
   private static Replay replay() {
     AnalyzerConfig config = Replay.defaultConfig(Map.of());
     return new Replay(config, () -> Detectors.engine(config));
