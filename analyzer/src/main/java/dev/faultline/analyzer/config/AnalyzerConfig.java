@@ -19,6 +19,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String STATE_DIR = "faultline.state.dir";
   public static final String PROCESSING_GUARANTEE = "faultline.processing.guarantee";
   public static final String STREAM_THREADS = "faultline.stream.threads";
+  public static final String COMMIT_INTERVAL_MS = "faultline.commit.interval.ms";
   public static final String API_HOST = "faultline.api.host";
   public static final String API_PORT = "faultline.api.port";
   public static final String API_ADVERTISED_HOST = "faultline.api.advertised.host";
@@ -109,6 +110,16 @@ public final class AnalyzerConfig extends AbstractConfig {
             Range.atLeast(1),
             Importance.MEDIUM,
             "Stream threads of this instance.")
+        .define(
+            COMMIT_INTERVAL_MS,
+            Type.LONG,
+            1_000L,
+            Range.atLeast(10),
+            Importance.MEDIUM,
+            "How often Kafka Streams commits (a transaction with exactly_once_v2). Each commit"
+                + " flushes the stores and waits for the broker to acknowledge what was written, so"
+                + " shorter commits cost throughput; longer ones delay what others read (incidents"
+                + " reach faultline.alerts at a commit) and grow the work redone after a crash.")
         .define(
             API_HOST,
             Type.STRING,
@@ -377,6 +388,10 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public String graphTopic() {
     return getString(GRAPH_TOPIC);
+  }
+
+  public long commitIntervalMs() {
+    return getLong(COMMIT_INTERVAL_MS);
   }
 
   /** Whether incidents go out as CloudEvents (structured mode). */

@@ -3,6 +3,7 @@ package dev.faultline.cli.bench;
 import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.detect.Detectors;
 import dev.faultline.analyzer.runtime.AnalyzerRuntime;
 import dev.faultline.analyzer.runtime.StreamsSettings;
 import dev.faultline.analyzer.topology.AnalyzerMetrics;
@@ -49,7 +50,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Measures, over the same pre-loaded records in one run: a plain consumer that only parses them
@@ -218,7 +218,6 @@ final class IngestBenchmark {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     IngestTopology.build(builder, config.ingest(), new IngestMetrics(registry));
     Properties props = StreamsSettings.of(config, client, "localhost:0");
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     Map<TopicPartition, Long> ends = endOffsets(admin, input);
     long started = System.nanoTime();
     try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
@@ -264,9 +263,8 @@ final class IngestBenchmark {
         builder,
         config,
         new AnalyzerMetrics(new SimpleMeterRegistry()),
-        AnalyzerTopology.Hooks.none());
+        AnalyzerTopology.Hooks.none().withDetection(() -> Detectors.engine(config)));
     Properties props = StreamsSettings.of(config, client, "localhost:0");
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     Map<TopicPartition, Long> inputEnds = endOffsets(admin, input);
     long started = System.nanoTime();
     try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
