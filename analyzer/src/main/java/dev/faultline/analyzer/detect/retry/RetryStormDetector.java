@@ -60,6 +60,7 @@ public final class RetryStormDetector {
     NodeKey root;
     String rootOperation;
     String cause;
+    boolean byInstance;
     long onsetMs;
     double onsetRate;
     Set<String> links = new LinkedHashSet<>();
@@ -136,6 +137,7 @@ public final class RetryStormDetector {
     Storm storm = new Storm();
     EdgeKey key = bottom.key();
     String instance = retryingInstance(findings, key);
+    storm.byInstance = instance != null;
     if (instance != null) {
       storm.root = key.caller();
       storm.rootOperation = key.callerOperation();
@@ -250,6 +252,9 @@ public final class RetryStormDetector {
 
   /** Whether the trigger is over: the root's own figures are back, or its capacity is. */
   private boolean recovered(Findings findings, Storm storm) {
+    if (storm.byInstance) {
+      return false; // the instance's own retries are the trigger: they end with the storm
+    }
     if (storm.onsetRate > 0 && rate(findings, storm) >= retry.recoveredRatio() * storm.onsetRate) {
       return true;
     }
@@ -315,7 +320,7 @@ public final class RetryStormDetector {
       NodeKey node;
       String operation;
       if (i == edges.size() - 1) {
-        node = edges.get(i).key().callee();
+        node = asService(findings, edges.get(i).key().callee());
         operation = node.isService() ? edges.get(i).key().calleeOperation() : null;
       } else if (i >= 0) {
         node = edges.get(i).key().callee();
