@@ -24,8 +24,9 @@ import java.util.Optional;
  * One incident per propagating failure: a diagnosis opens an incident once it has lasted {@code
  * openWindows}; later diagnoses of the same failure (same root, or a root on its path, or its root
  * on theirs) update it, with a new revision only when something a responder would act on changed
- * (root cause, type, severity, the path); it resolves after {@code resolveWindows} without one. Ids
- * are stable and deterministic: start time, root node and type.
+ * (root cause, type, severity, the path, a storm turning metastable, a queue's cause or state); it
+ * resolves after {@code resolveWindows} without one. Ids are stable and deterministic: start time,
+ * root node and type.
  *
  * <p>Several failures may be diagnosed in one window. Queue growth is tracked apart from the
  * failures that propagate along calls (cascades, retry storms, shared dependencies, drift): a
@@ -251,7 +252,12 @@ final class IncidentTracker {
             || !before.root().equals(diagnosis.root())
             || before.type() != diagnosis.type()
             || before.severity() != diagnosis.severity()
-            || before.path().size() != diagnosis.path().size();
+            || before.path().size() != diagnosis.path().size()
+            // A storm outliving its trigger, or a queue's cause or state, changes what to do.
+            || !Objects.equals(
+                before.details().get("metastable"), diagnosis.details().get("metastable"))
+            || !Objects.equals(before.details().get("cause"), diagnosis.details().get("cause"))
+            || !Objects.equals(before.details().get("state"), diagnosis.details().get("state"));
     if (!changed) {
       return null;
     }
