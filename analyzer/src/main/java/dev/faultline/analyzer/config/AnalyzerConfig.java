@@ -53,6 +53,14 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String DETECT_RETRY_MIN_AMPLIFICATION =
       "faultline.detect.retry.min.amplification";
   public static final String DETECT_QUEUE_WAIT_RATIO = "faultline.detect.queue.wait.ratio";
+  public static final String DETECT_QUEUE_WAIT_MIN_MS = "faultline.detect.queue.wait.min.ms";
+  public static final String DETECT_QUEUE_WINDOWS = "faultline.detect.queue.windows";
+  public static final String DETECT_QUEUE_STOP_SHARE = "faultline.detect.queue.stop.share";
+  public static final String DETECT_QUEUE_BURST_RATIO = "faultline.detect.queue.burst.ratio";
+  public static final String DETECT_QUEUE_BACKLOG_Z = "faultline.detect.queue.backlog.z";
+  public static final String DETECT_RETRY_RECOVERED_RATIO =
+      "faultline.detect.retry.recovered.ratio";
+  public static final String DETECT_RETRY_INSTANCE_SHARE = "faultline.detect.retry.instance.share";
   public static final String DETECT_OPEN_WINDOWS = "faultline.detect.open.windows";
   public static final String DETECT_RESOLVE_WINDOWS = "faultline.detect.resolve.windows";
   public static final String DETECT_MIN_IMPACT_MS = "faultline.detect.min.impact.ms";
@@ -350,12 +358,61 @@ public final class AnalyzerConfig extends AbstractConfig {
             Importance.LOW,
             "Load multiplication along a path (calls at the bottom per request at the top, relative to the baseline) that makes a retry storm.")
         .define(
+            DETECT_RETRY_RECOVERED_RATIO,
+            Type.DOUBLE,
+            2.0,
+            Range.atLeast(1),
+            Importance.LOW,
+            "A storm's root whose completed requests per second reach this many times their rate at the storm's onset, while retries go on, has its capacity back: the storm is metastable.")
+        .define(
+            DETECT_RETRY_INSTANCE_SHARE,
+            Type.DOUBLE,
+            0.25,
+            Range.between(0, 1),
+            Importance.LOW,
+            "Largest share of a storm edge's retries made by the caller's other instances when one instance makes the rest: the retries are that instance's own (its retry or timeout settings), and its service is the root cause.")
+        .define(
             DETECT_QUEUE_WAIT_RATIO,
             Type.DOUBLE,
             3.0,
             Range.atLeast(1),
             Importance.LOW,
             "How many times its baseline p90 a queue wait must reach to count as a growing queue.")
+        .define(
+            DETECT_QUEUE_WAIT_MIN_MS,
+            Type.DOUBLE,
+            20.0,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Smallest queue wait (ms above the baseline p90) that counts as a backlog.")
+        .define(
+            DETECT_QUEUE_WINDOWS,
+            Type.INT,
+            3,
+            Range.atLeast(2),
+            Importance.LOW,
+            "Windows a queue is evaluated over (as Burrow's window of lag values): a backlog must not drain in any of them.")
+        .define(
+            DETECT_QUEUE_STOP_SHARE,
+            Type.DOUBLE,
+            0.1,
+            Range.between(0, 1),
+            Importance.LOW,
+            "A consumer that consumed less than this share of what its queue received over the evaluation windows has stopped.")
+        .define(
+            DETECT_QUEUE_BURST_RATIO,
+            Type.DOUBLE,
+            3.0,
+            Range.atLeast(1),
+            Importance.LOW,
+            "How many times its baseline rate a producer must produce, while the consumers keep their pace, to be the cause of a growing queue.")
+        .define(
+            DETECT_QUEUE_BACKLOG_Z,
+            Type.DOUBLE,
+            5.0,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Significance of a backlog counted from produce and consume rates alone (consumers whose queue wait is unknown), in Poisson standard errors.")
         .define(
             DETECT_OPEN_WINDOWS,
             Type.INT,

@@ -9,7 +9,6 @@ import dev.faultline.analyzer.trace.NodeKey;
 import dev.faultline.schemas.incident.Amplification;
 import dev.faultline.schemas.incident.Evidence;
 import dev.faultline.schemas.incident.IncidentType;
-import dev.faultline.schemas.incident.Severity;
 import dev.faultline.schemas.proto.CallKind;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,7 +78,7 @@ final class CascadeDetector {
             propagation.atRisk(),
             propagation.entryPoints(),
             explained,
-            severity(findings),
+            EntryImpact.severity(findings),
             amplification,
             details,
             findings.exemplars(root.key, rootOperation)));
@@ -226,8 +225,8 @@ final class CascadeDetector {
       Propagation.Result propagation,
       List<Amplification> amplification) {
     for (Amplification edge : amplification) {
-      if (edge.retryShare() >= settings.retryMinShare()
-          && edge.factor() >= edge.baseline() * settings.retryMinAmplification()) {
+      if (edge.retryShare() >= settings.retry().minShare()
+          && edge.factor() >= edge.baseline() * settings.retry().minAmplification()) {
         return IncidentType.RETRY_STORM;
       }
     }
@@ -316,25 +315,5 @@ final class CascadeDetector {
       }
     }
     return strongest;
-  }
-
-  private Severity severity(Findings findings) {
-    Severity worst = Severity.MINOR;
-    for (Findings.Operation op : findings.operations().values()) {
-      if (op.entryVisits() == 0) {
-        continue;
-      }
-      double errorRise = op.errors().now() - op.errors().before();
-      double ratio =
-          op.duration().beforeP90() > 0 ? op.duration().nowP90() / op.duration().beforeP90() : 1;
-      if ((findings.risen(op.errors()) && errorRise >= 0.2)
-          || (findings.risen(op.duration()) && ratio >= 3)) {
-        return Severity.CRITICAL;
-      }
-      if (findings.degraded(op)) {
-        worst = Severity.MAJOR;
-      }
-    }
-    return worst;
   }
 }

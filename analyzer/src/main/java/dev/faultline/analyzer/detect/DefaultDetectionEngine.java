@@ -2,6 +2,8 @@ package dev.faultline.analyzer.detect;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.faultline.analyzer.detect.queue.QueueDetector;
+import dev.faultline.analyzer.detect.retry.RetryStormDetector;
 import dev.faultline.analyzer.graph.GraphSnapshot;
 import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.schemas.incident.Incident;
@@ -20,6 +22,13 @@ import java.util.Optional;
  * judged until {@code minBaselineWindows} exist (warm-up). While an incident is open or about to
  * open, the baseline stops moving: it stays the history before the failure started, so a long
  * failure is not learnt as normal.
+ *
+ * <p>Several diagnoses may come out of one window: the cascade detector's (or, when it finds
+ * nothing, the structure detector's), the retry-storm detector's, and one per growing queue. A
+ * retry storm replaces the cascade diagnosis of the same failure (same root, or either root on the
+ * other's path): it says the same and adds the amplification. A queue diagnosis replaces a cascade
+ * diagnosis rooted at the same consumer that reaches no entry point: the consumer's slowdown shows
+ * as its backlog.
  */
 public final class DefaultDetectionEngine implements DetectionEngine {
   private final DetectionSettings settings;
@@ -27,6 +36,8 @@ public final class DefaultDetectionEngine implements DetectionEngine {
   private final IncidentTracker tracker;
   private final CascadeDetector cascade;
   private final StructureDetector structure;
+  private final RetryStormDetector retries;
+  private final QueueDetector queues;
   private GraphSnapshot frozenBaseline;
 
   public DefaultDetectionEngine(DetectionSettings settings) {
@@ -34,6 +45,8 @@ public final class DefaultDetectionEngine implements DetectionEngine {
     this.tracker = new IncidentTracker(settings);
     this.cascade = new CascadeDetector(settings);
     this.structure = new StructureDetector(settings);
+    this.retries = new RetryStormDetector(settings);
+    this.queues = new QueueDetector(settings);
   }
 
   @Override
@@ -60,19 +73,46 @@ public final class DefaultDetectionEngine implements DetectionEngine {
     GraphSnapshot baseline = baseline(all);
     Findings findings =
         Findings.of(baseline, GraphSnapshot.merge(recent), GraphSnapshot.merge(extended), settings);
-    List<Diagnosis> diagnoses = new ArrayList<>();
-    Optional<Diagnosis> latency = cascade.diagnose(findings);
-    if (latency.isPresent()) {
-      diagnoses.add(latency.get());
-    } else {
-      structure.diagnose(findings).ifPresent(diagnoses::add);
+    Optional<Diagnosis> calls = cascade.diagnose(findings);
+    if (calls.isEmpty()) {
+      calls = structure.diagnose(findings);
     }
+    Optional<Diagnosis> storm = retries.diagnose(findings);
+    List<Diagnosis> backlogs = queues.diagnose(findings, baseline, all);
+    List<Diagnosis> diagnoses = new ArrayList<>();
+    if (storm.isPresent()) {
+      diagnoses.add(storm.get());
+      if (calls.isPresent() && !sameFailure(calls.get(), storm.get())) {
+        diagnoses.add(calls.get());
+      }
+    } else if (calls.isPresent() && !explainedByBacklog(calls.get(), backlogs)) {
+      diagnoses.add(calls.get());
+    }
+    diagnoses.addAll(backlogs);
     List<Incident> raised =
         tracker.update(diagnoses, findings, window.startMs(), window.endMs(), wallClockMs);
     if (!tracker.busy()) {
       frozenBaseline = null;
     }
     return raised;
+  }
+
+  /**
+   * Whether two diagnoses describe one failure: the same root, or either root on the other's path.
+   */
+  static boolean sameFailure(Diagnosis a, Diagnosis b) {
+    return a.root().equals(b.root()) || onPath(a, b.root()) || onPath(b, a.root());
+  }
+
+  private static boolean onPath(Diagnosis diagnosis, dev.faultline.analyzer.trace.NodeKey node) {
+    return diagnosis.path().stream().anyMatch(p -> p.node().equals(node));
+  }
+
+  /** A slowdown of a consumer that reaches no entry point, where that consumer's queue grows. */
+  private static boolean explainedByBacklog(Diagnosis diagnosis, List<Diagnosis> backlogs) {
+    return diagnosis.entryPoints().isEmpty()
+        && backlogs.stream()
+            .anyMatch(b -> b.path().stream().anyMatch(p -> p.node().equals(diagnosis.root())));
   }
 
   /** The windows before now (frozen at the start of a failure while one is open or pending). */

@@ -18,9 +18,6 @@ import dev.faultline.analyzer.config.AnalyzerConfig;
  * @param minSamples fewest values in "now" for a judgement
  * @param structureZ significance of a change in calls per request
  * @param structureMinChange smallest relative change in calls per request
- * @param retryMinShare retry share of an edge's calls that makes a retry storm
- * @param retryMinAmplification load multiplication along a path that makes a retry storm
- * @param queueWaitRatio how many times its baseline a queue's wait must reach
  * @param openWindows consecutive windows a finding must last before an incident opens
  * @param resolveWindows consecutive quiet windows before an incident resolves
  * @param minImpactMs smallest extra latency per entry request (or error share x 1000) worth an
@@ -29,6 +26,8 @@ import dev.faultline.analyzer.config.AnalyzerConfig;
  *     an incident, unless its own change is strong
  * @param strongRatio how many times its baseline p90 a root cause's own figure must reach to open
  *     an incident on its own, whatever the entry points show
+ * @param queue the thresholds of queue growth
+ * @param retry the thresholds of retry storms
  */
 public record DetectionSettings(
     int currentWindows,
@@ -43,14 +42,50 @@ public record DetectionSettings(
     long minSamples,
     double structureZ,
     double structureMinChange,
-    double retryMinShare,
-    double retryMinAmplification,
-    double queueWaitRatio,
     int openWindows,
     int resolveWindows,
     double minImpactMs,
     double minExplainedShare,
-    double strongRatio) {
+    double strongRatio,
+    Queue queue,
+    Retry retry) {
+
+  public DetectionSettings {
+    java.util.Objects.requireNonNull(queue, "queue");
+    java.util.Objects.requireNonNull(retry, "retry");
+  }
+
+  /**
+   * Queue growth (keys {@code faultline.detect.queue.*}).
+   *
+   * @param waitRatio how many times its baseline p90 a queue wait must reach
+   * @param waitMinMs smallest queue wait above the baseline p90 that counts, in ms
+   * @param windows windows a queue is evaluated over
+   * @param stopShare share of the expected consumption below which a consumer has stopped
+   * @param burstRatio produce rate over its baseline that makes a producer the cause
+   * @param backlogZ significance of a backlog counted from rates alone
+   */
+  public record Queue(
+      double waitRatio,
+      double waitMinMs,
+      int windows,
+      double stopShare,
+      double burstRatio,
+      double backlogZ) {}
+
+  /**
+   * Retry storms (keys {@code faultline.detect.retry.*}).
+   *
+   * @param minShare retry share of an edge's calls that makes it a storm edge
+   * @param minAmplification load multiplication along a path, relative to the baseline, that makes
+   *     a retry storm
+   * @param recoveredRatio completed requests per second of a storm's root, relative to its onset,
+   *     that say its capacity is back
+   * @param instanceShare largest share of an edge's retries the caller's other instances may make
+   *     when one instance's retries are its own
+   */
+  public record Retry(
+      double minShare, double minAmplification, double recoveredRatio, double instanceShare) {}
 
   public static DetectionSettings of(AnalyzerConfig config) {
     return new DetectionSettings(
@@ -66,14 +101,23 @@ public record DetectionSettings(
         config.getInt(AnalyzerConfig.DETECT_MIN_SAMPLES),
         config.getDouble(AnalyzerConfig.DETECT_STRUCTURE_Z),
         config.getDouble(AnalyzerConfig.DETECT_STRUCTURE_MIN_CHANGE),
-        config.getDouble(AnalyzerConfig.DETECT_RETRY_MIN_SHARE),
-        config.getDouble(AnalyzerConfig.DETECT_RETRY_MIN_AMPLIFICATION),
-        config.getDouble(AnalyzerConfig.DETECT_QUEUE_WAIT_RATIO),
         config.getInt(AnalyzerConfig.DETECT_OPEN_WINDOWS),
         config.getInt(AnalyzerConfig.DETECT_RESOLVE_WINDOWS),
         config.getDouble(AnalyzerConfig.DETECT_MIN_IMPACT_MS),
         config.getDouble(AnalyzerConfig.DETECT_MIN_EXPLAINED_SHARE),
-        config.getDouble(AnalyzerConfig.DETECT_STRONG_RATIO));
+        config.getDouble(AnalyzerConfig.DETECT_STRONG_RATIO),
+        new Queue(
+            config.getDouble(AnalyzerConfig.DETECT_QUEUE_WAIT_RATIO),
+            config.getDouble(AnalyzerConfig.DETECT_QUEUE_WAIT_MIN_MS),
+            config.getInt(AnalyzerConfig.DETECT_QUEUE_WINDOWS),
+            config.getDouble(AnalyzerConfig.DETECT_QUEUE_STOP_SHARE),
+            config.getDouble(AnalyzerConfig.DETECT_QUEUE_BURST_RATIO),
+            config.getDouble(AnalyzerConfig.DETECT_QUEUE_BACKLOG_Z)),
+        new Retry(
+            config.getDouble(AnalyzerConfig.DETECT_RETRY_MIN_SHARE),
+            config.getDouble(AnalyzerConfig.DETECT_RETRY_MIN_AMPLIFICATION),
+            config.getDouble(AnalyzerConfig.DETECT_RETRY_RECOVERED_RATIO),
+            config.getDouble(AnalyzerConfig.DETECT_RETRY_INSTANCE_SHARE)));
   }
 
   /** The defaults, for tests. */

@@ -7,6 +7,7 @@ import dev.faultline.schemas.incident.Containment;
 import dev.faultline.schemas.incident.Hop;
 import dev.faultline.schemas.incident.Incident;
 import dev.faultline.schemas.incident.IncidentStatus;
+import dev.faultline.schemas.incident.IncidentType;
 import dev.faultline.schemas.incident.RootCause;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,15 +24,23 @@ import java.util.Optional;
  * One incident per propagating failure: a diagnosis opens an incident once it has lasted {@code
  * openWindows}; later diagnoses of the same failure (same root, or a root on its path, or its root
  * on theirs) update it, with a new revision only when something a responder would act on changed
- * (root cause, type, severity, the path); it resolves after {@code resolveWindows} without one. Ids
- * are stable and deterministic: start time and root node.
+ * (root cause, type, severity, the path, a storm turning metastable, a queue's cause or state); it
+ * resolves after {@code resolveWindows} without one. Ids are stable and deterministic: start time,
+ * root node and type.
+ *
+ * <p>Several failures may be diagnosed in one window. Queue growth is tracked apart from the
+ * failures that propagate along calls (cascades, retry storms, shared dependencies, drift): a
+ * diagnosis only continues an incident of its own track, and a pending failure is keyed by its root
+ * and track, so a backlog at a consumer and a cascade rooted at the same service stay two
+ * incidents. When two diagnoses of one window describe the same open incident, the first (the
+ * engine orders them by priority) updates it and the others are dropped.
  */
 final class IncidentTracker {
   /** How long after it started an incident may still move its root to a neighbour. */
   static final long REFINEMENT_MS = 60_000;
 
   private final DetectionSettings settings;
-  private final Map<NodeKey, Pending> pending = new LinkedHashMap<>();
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final Map<String, Open> open = new LinkedHashMap<>();
 
   IncidentTracker(DetectionSettings settings) {
@@ -92,10 +101,13 @@ final class IncidentTracker {
       long wallMs) {
     List<Incident> raised = new ArrayList<>();
     Map<String, Boolean> matched = new HashMap<>();
-    Map<NodeKey, Boolean> seenRoots = new HashMap<>();
+    Map<String, Boolean> seenRoots = new HashMap<>();
     for (Diagnosis diagnosis : diagnoses) {
       Open same = find(diagnosis, findings, windowEndMs);
       if (same != null) {
+        if (matched.containsKey(same.incident.id())) {
+          continue; // a diagnosis of higher priority already spoke for this incident
+        }
         matched.put(same.incident.id(), true);
         Incident updated = revise(same, diagnosis, findings, windowStartMs, windowEndMs, wallMs);
         if (updated != null) {
@@ -103,14 +115,18 @@ final class IncidentTracker {
         }
         continue;
       }
-      seenRoots.put(diagnosis.root(), true);
-      Pending p = pending.computeIfAbsent(diagnosis.root(), k -> new Pending());
+      String key = pendingKey(diagnosis);
+      if (seenRoots.containsKey(key)) {
+        continue; // counted once per window
+      }
+      seenRoots.put(key, true);
+      Pending p = pending.computeIfAbsent(key, k -> new Pending());
       if (p.windows == 0) {
         p.firstSeenMs = windowStartMs;
       }
       p.windows++;
       if (p.windows >= settings.openWindows()) {
-        pending.remove(diagnosis.root());
+        pending.remove(key);
         raised.add(
             openIncident(diagnosis, findings, p.firstSeenMs, windowStartMs, windowEndMs, wallMs));
         matched.put(raised.get(raised.size() - 1).id(), true);
@@ -144,6 +160,9 @@ final class IncidentTracker {
    */
   private Open find(Diagnosis diagnosis, Findings findings, long windowEndMs) {
     for (Open state : open.values()) {
+      if (isQueue(state.incident.type()) != isQueue(diagnosis.type())) {
+        continue;
+      }
       String rootId = state.incident.rootCause().node();
       if (diagnosis.root().toString().equals(rootId)) {
         return state;
@@ -167,6 +186,15 @@ final class IncidentTracker {
       }
     }
     return null;
+  }
+
+  /** Queue growth is tracked apart from the failures that travel along calls. */
+  private static boolean isQueue(IncidentType type) {
+    return type == IncidentType.QUEUE_GROWTH;
+  }
+
+  private static String pendingKey(Diagnosis diagnosis) {
+    return diagnosis.root() + (isQueue(diagnosis.type()) ? "|queue" : "|calls");
   }
 
   private static boolean neighbours(Findings findings, String a, String b) {
@@ -224,7 +252,12 @@ final class IncidentTracker {
             || !before.root().equals(diagnosis.root())
             || before.type() != diagnosis.type()
             || before.severity() != diagnosis.severity()
-            || before.path().size() != diagnosis.path().size();
+            || before.path().size() != diagnosis.path().size()
+            // A storm outliving its trigger, or a queue's cause or state, changes what to do.
+            || !Objects.equals(
+                before.details().get("metastable"), diagnosis.details().get("metastable"))
+            || !Objects.equals(before.details().get("cause"), diagnosis.details().get("cause"))
+            || !Objects.equals(before.details().get("state"), diagnosis.details().get("state"));
     if (!changed) {
       return null;
     }
@@ -336,8 +369,20 @@ final class IncidentTracker {
     return switch (diagnosis.type()) {
       case CASCADING_LATENCY -> "Latency from " + root + " propagating" + reach;
       case ERROR_CASCADE -> "Errors from " + root + " propagating" + reach;
-      case RETRY_STORM -> "Retry storm on the path to " + root + reach;
-      case QUEUE_GROWTH -> "Queue " + diagnosis.root().name() + " is growing";
+      case RETRY_STORM ->
+          (Boolean.TRUE.equals(diagnosis.details().get("metastable"))
+                  ? "Metastable retry storm"
+                  : "Retry storm")
+              + " on the path to "
+              + root
+              + reach;
+      case QUEUE_GROWTH ->
+          "Queue "
+              + diagnosis.details().getOrDefault("queue", diagnosis.root().name())
+              + " is growing: "
+              + diagnosis.details().getOrDefault("cause", "cause")
+              + " "
+              + root;
       case SHARED_DEPENDENCY -> "Shared dependency " + root + " degrading its callers" + reach;
       case TOPOLOGY_DRIFT -> "Behaviour of " + root + " changed" + reach;
     };

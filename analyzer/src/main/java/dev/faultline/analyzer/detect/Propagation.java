@@ -20,13 +20,21 @@ import java.util.Set;
  * more, to the entry points they serve. Breadth-first over the edges into each degraded node, so
  * the path found to each entry point is the shortest.
  */
-final class Propagation {
+public final class Propagation {
   private Propagation() {}
 
-  /** The main path, the callers at risk, and the degraded entry points. */
-  record Result(List<Diagnosis.PathNode> path, List<NodeKey> atRisk, List<String> entryPoints) {}
+  /**
+   * The main path, the callers at risk, and the degraded entry points.
+   *
+   * @param path the nodes from the root up to the most degraded entry point reached
+   * @param atRisk callers on the way that are not degraded yet
+   * @param entryPoints the degraded entry operations reached
+   */
+  public record Result(
+      List<Diagnosis.PathNode> path, List<NodeKey> atRisk, List<String> entryPoints) {}
 
-  static Result trace(Findings findings, NodeKey root, String rootOperation) {
+  /** The way a failure at {@code root} ({@code rootOperation}, or null) travels up. */
+  public static Result trace(Findings findings, NodeKey root, String rootOperation) {
     Map<OperationKey, OperationKey> parent = new HashMap<>();
     Deque<OperationKey> queue = new ArrayDeque<>();
     Set<OperationKey> seen = new LinkedHashSet<>();
@@ -110,7 +118,7 @@ final class Propagation {
   }
 
   /** The service operations calling {@code node} (its {@code operation}, when given). */
-  static List<OperationKey> callersOf(Findings findings, NodeKey node, String operation) {
+  public static List<OperationKey> callersOf(Findings findings, NodeKey node, String operation) {
     Set<OperationKey> out = new LinkedHashSet<>();
     for (EdgeKey edge : findings.edges().keySet()) {
       if (!edge.callee().equals(node) || !edge.caller().isService()) {
@@ -140,7 +148,7 @@ final class Propagation {
   }
 
   /** The figures of an operation that show its state: latency, then errors. */
-  static List<Evidence> evidence(Findings findings, OperationKey op) {
+  public static List<Evidence> evidence(Findings findings, OperationKey op) {
     Findings.Operation stats = findings.operations().get(op);
     List<Evidence> out = new ArrayList<>();
     if (stats == null) {
@@ -158,11 +166,13 @@ final class Propagation {
     return out;
   }
 
-  static double ms(double micros) {
+  /** Microseconds as milliseconds, to two decimals. */
+  public static double ms(double micros) {
     return Math.round(micros / 10.0) / 100.0;
   }
 
-  static double round(double value) {
+  /** Four decimals. */
+  public static double round(double value) {
     return Math.round(value * 10_000.0) / 10_000.0;
   }
 }

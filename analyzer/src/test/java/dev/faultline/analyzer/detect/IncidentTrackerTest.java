@@ -247,4 +247,59 @@ class IncidentTrackerTest {
               assertThat(i.revision()).isEqualTo(2);
             });
   }
+
+  private static Diagnosis ofType(Diagnosis d, IncidentType type) {
+    return new Diagnosis(
+        type,
+        d.root(),
+        d.rootOperation(),
+        d.impactMs(),
+        d.evidence(),
+        d.candidates(),
+        d.path(),
+        d.atRisk(),
+        d.entryPoints(),
+        d.explainedShare(),
+        d.severity(),
+        d.amplification(),
+        d.details(),
+        d.exemplars());
+  }
+
+  @Test
+  void aQueueBacklogAndACascadeAtTheSameRootAreTwoIncidentsWithTheirOwnIds() {
+    Diagnosis cascade = diagnosis("b", Severity.MAJOR, "a", "frontend");
+    Diagnosis backlog = ofType(diagnosis("b", Severity.MINOR), IncidentType.QUEUE_GROWTH);
+
+    next(cascade, backlog);
+    next(cascade, backlog);
+    List<Incident> raised = next(cascade, backlog);
+
+    assertThat(raised)
+        .extracting(Incident::type, Incident::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                IncidentType.CASCADING_LATENCY, IncidentStatus.OPEN),
+            org.assertj.core.groups.Tuple.tuple(IncidentType.QUEUE_GROWTH, IncidentStatus.OPEN));
+    assertThat(raised.get(0).id()).isNotEqualTo(raised.get(1).id());
+    // Each goes on being updated by its own kind of diagnosis only.
+    assertThat(next(cascade, backlog)).isEmpty();
+    assertThat(tracker.open()).hasSize(2);
+  }
+
+  @Test
+  void aSecondDiagnosisOfTheSameIncidentInOneWindowIsDropped() {
+    Diagnosis d = diagnosis("b", Severity.MAJOR, "a", "frontend");
+    next(d);
+    next(d);
+    next(d);
+    Diagnosis retry =
+        ofType(diagnosis("b", Severity.CRITICAL, "a", "frontend"), IncidentType.RETRY_STORM);
+
+    // The first diagnosis speaks for the incident; the other would have changed type and severity.
+    assertThat(next(d, retry)).isEmpty();
+    assertThat(tracker.open())
+        .singleElement()
+        .satisfies(i -> assertThat(i.type()).isEqualTo(IncidentType.CASCADING_LATENCY));
+  }
 }

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -25,6 +26,10 @@ import java.util.TreeMap;
  * rate, calls with their network gap and count per request) that is walked once per request and fed
  * into the production accumulators. Values jitter log-normally around their means from a seeded
  * random, so a run is noisy yet reproducible; change a parameter between windows to inject a fault.
+ *
+ * <p>Operations may produce into queues ({@link Op#produces}); each consumer of a queue takes every
+ * message (a consumer group of its own) one after the other, at most {@link Consumer#perWindow} per
+ * window, so a consumer slower than its producers builds a backlog whose queue wait grows.
  */
 public final class WindowModel {
   /** Window length, as the analyzer's default. */
@@ -33,6 +38,7 @@ public final class WindowModel {
   private static final long T0_MS = 1_700_000_000_000L;
 
   private final List<Op> roots = new ArrayList<>();
+  private final List<Queue> queues = new ArrayList<>();
   private final List<Long> rates = new ArrayList<>();
   private final Random random;
   private final double sigma;
@@ -54,6 +60,19 @@ public final class WindowModel {
   /** A service operation with its mean self time. */
   public static Op op(String service, String operation, double selfMs) {
     return new Op(service, operation, selfMs);
+  }
+
+  /** A queue (named as the analyzer names them, e.g. {@code kafka/orders}). */
+  public Queue queue(String name) {
+    Queue queue = new Queue(name);
+    queues.add(queue);
+    return queue;
+  }
+
+  /** Changes the load of entry operation {@code index} (0 is the first) from the next window on. */
+  public WindowModel requestsPerWindow(int index, long requests) {
+    rates.set(index, requests);
+    return this;
   }
 
   /** Another entry operation, with its own load. */
@@ -82,6 +101,11 @@ public final class WindowModel {
     for (int r = 0; r < roots.size(); r++) {
       request(roots.get(r), rates.get(r), start, edges, nodes);
     }
+    for (Queue queue : queues) {
+      for (Consumer consumer : queue.consumers) {
+        consume(queue, consumer, start, edges, nodes);
+      }
+    }
     List<EdgeStats> edgeStats = edges.values().stream().map(EdgeAccumulator::toStats).toList();
     List<NodeStats> nodeStats = nodes.values().stream().map(NodeAccumulator::toStats).toList();
     return new GraphWindow(start, start + WINDOW_MS, edgeStats, nodeStats, true);
@@ -107,7 +131,77 @@ public final class WindowModel {
               CallKind.CALL_KIND_ENTRY);
       edges
           .computeIfAbsent(entry, EdgeAccumulator::new)
-          .add(call(entry, time, Call.UNKNOWN, result.durationUs, result.error, 1, trace));
+          .add(call(entry, time, Call.UNKNOWN, result.durationUs, result.error, 1, trace, ""));
+    }
+  }
+
+  /** The consumer takes the messages it can start before the window ends, oldest first. */
+  private void consume(
+      Queue queue,
+      Consumer consumer,
+      long start,
+      Map<EdgeKey, EdgeAccumulator> edges,
+      Map<OperationKey, NodeAccumulator> nodes) {
+    if (consumer.perWindow <= 0) {
+      return; // stopped: the backlog only grows
+    }
+    double serviceMs = (double) WINDOW_MS / consumer.perWindow;
+    EdgeKey key =
+        new EdgeKey(
+            new NodeKey(NodeType.NODE_TYPE_QUEUE, queue.name),
+            "",
+            NodeKey.service(consumer.service),
+            consumer.operation,
+            CallKind.CALL_KIND_CONSUME);
+    while (!consumer.backlog.isEmpty()) {
+      long produced = consumer.backlog.peek();
+      double begin = Math.max(produced, Math.max(consumer.freeAtMs, start));
+      if (begin >= start + WINDOW_MS) {
+        break;
+      }
+      consumer.backlog.poll();
+      consumer.freeAtMs = begin + serviceMs;
+      long time = (long) begin;
+      ByteString trace =
+          ByteString.copyFrom(ByteBuffer.allocate(16).putLong(7).putLong(++traces).array());
+      long selfUs = jitter(consumer.selfMs);
+      edges
+          .computeIfAbsent(key, EdgeAccumulator::new)
+          .add(
+              new Call(
+                  key.caller(),
+                  "",
+                  key.callee(),
+                  consumer.operation,
+                  CallKind.CALL_KIND_CONSUME,
+                  time,
+                  Call.UNKNOWN,
+                  selfUs,
+                  Call.UNKNOWN,
+                  Math.round((begin - produced) * 1_000),
+                  false,
+                  false,
+                  1,
+                  "",
+                  "",
+                  consumer.service + "-1",
+                  "1.0",
+                  trace));
+      nodes
+          .computeIfAbsent(
+              new OperationKey(consumer.service, consumer.operation), NodeAccumulator::new)
+          .add(
+              new Visit(
+                  consumer.service,
+                  consumer.operation,
+                  consumer.service + "-1",
+                  "1.0",
+                  time,
+                  selfUs,
+                  selfUs,
+                  false,
+                  false,
+                  trace));
     }
   }
 
@@ -132,15 +226,36 @@ public final class WindowModel {
     long selfUs = jitter(op.selfMs);
     long durationUs = selfUs;
     boolean error = random.nextDouble() < op.errorRate;
+    String instance = op.service + "-" + (1 + (op.visits++ % op.instances));
     for (Out out : op.calls) {
       EdgeKey key = out.key(op);
-      for (int n = 0; n < out.count; n++) {
-        if (out.target != null) {
+      boolean retrying = out.retryingInstance == null || out.retryingInstance.equals(instance);
+      int count = retrying ? out.count : 1;
+      for (int n = 0; n < count; n++) {
+        if (out.queue != null) {
+          for (Consumer consumer : out.queue.consumers) {
+            consumer.backlog.add(time);
+          }
+          long client = jitter(out.latencyMs);
+          edges
+              .computeIfAbsent(key, EdgeAccumulator::new)
+              .add(call(key, time, client, Call.UNKNOWN, false, 1, trace, instance));
+          durationUs += client;
+        } else if (out.target != null) {
           Result server = visit(out.target, time, trace, false, edges, nodes);
           long client = server.durationUs + jitter(out.gapMs);
           edges
               .computeIfAbsent(key, EdgeAccumulator::new)
-              .add(call(key, time, client, server.durationUs, server.error, attempt(out), trace));
+              .add(
+                  call(
+                      key,
+                      time,
+                      client,
+                      server.durationUs,
+                      server.error,
+                      retrying ? attempt(out) : 1,
+                      trace,
+                      instance));
           durationUs += client;
           error |= server.error;
         } else {
@@ -148,7 +263,16 @@ public final class WindowModel {
           boolean failed = random.nextDouble() < out.errorRate;
           edges
               .computeIfAbsent(key, EdgeAccumulator::new)
-              .add(call(key, time, client, Call.UNKNOWN, failed, attempt(out), trace));
+              .add(
+                  call(
+                      key,
+                      time,
+                      client,
+                      Call.UNKNOWN,
+                      failed,
+                      retrying ? attempt(out) : 1,
+                      trace,
+                      instance));
           durationUs += client;
           error |= failed;
         }
@@ -160,7 +284,7 @@ public final class WindowModel {
             new Visit(
                 op.service,
                 op.operation,
-                op.service + "-1",
+                instance,
                 "1.0",
                 time,
                 durationUs,
@@ -182,7 +306,8 @@ public final class WindowModel {
       long serverUs,
       boolean error,
       int attempt,
-      ByteString trace) {
+      ByteString trace,
+      String callerInstance) {
     boolean sync = serverUs != Call.UNKNOWN && clientUs != Call.UNKNOWN;
     return new Call(
         key.caller(),
@@ -198,7 +323,7 @@ public final class WindowModel {
         error,
         error && serverUs != Call.UNKNOWN,
         attempt,
-        key.caller().isService() ? key.caller().name() + "-1" : "",
+        key.caller().isService() ? callerInstance : "",
         key.caller().isService() ? "1.0" : "",
         key.callee().isService() ? key.callee().name() + "-1" : "",
         key.callee().isService() ? "1.0" : "",
@@ -220,6 +345,8 @@ public final class WindowModel {
     final String operation;
     double selfMs;
     double errorRate;
+    int instances = 1;
+    long visits;
     final List<Out> calls = new ArrayList<>();
 
     private Op(String service, String operation, double selfMs) {
@@ -234,6 +361,25 @@ public final class WindowModel {
       out.target = callee;
       out.gapMs = gapMs;
       calls.add(out);
+      return this;
+    }
+
+    /** Produces one message into {@code queue} per request, {@code latencyMs} on average. */
+    public Op produces(Queue queue, double latencyMs) {
+      Out out =
+          new Out(
+              new NodeKey(NodeType.NODE_TYPE_QUEUE, queue.name),
+              "publish " + queue.name,
+              CallKind.CALL_KIND_PRODUCE);
+      out.queue = queue;
+      out.latencyMs = latencyMs;
+      calls.add(out);
+      return this;
+    }
+
+    /** Serves requests round-robin from {@code count} instances ({@code service-1}, ...). */
+    public Op instances(int count) {
+      this.instances = count;
       return this;
     }
 
@@ -283,6 +429,8 @@ public final class WindowModel {
     double errorRate;
     double retryShare;
     int count = 1;
+    Queue queue;
+    String retryingInstance;
 
     private Out(NodeKey callee, String calleeOperation, CallKind kind) {
       this.callee = callee;
@@ -319,10 +467,73 @@ public final class WindowModel {
       return this;
     }
 
+    /**
+     * Only {@code instance} of the caller makes this call {@link #count} times with retries; its
+     * siblings call once, never retrying (a drifted retry or timeout setting).
+     */
+    public Out onlyInstance(String instance) {
+      this.retryingInstance = instance;
+      return this;
+    }
+
     /** Sets the share of database calls that fail. */
     public Out errorRate(double rate) {
       this.errorRate = rate;
       return this;
+    }
+  }
+
+  /** A message queue: every consumer takes every message. */
+  public static final class Queue {
+    final String name;
+    final List<Consumer> consumers = new ArrayList<>();
+
+    private Queue(String name) {
+      this.name = name;
+    }
+
+    /**
+     * A consumer service that takes messages one after the other, at most {@code perWindow} per
+     * window, spending {@code selfMs} on each.
+     */
+    public Consumer consumedBy(String service, String operation, double selfMs, int perWindow) {
+      Consumer consumer = new Consumer(service, operation, selfMs, perWindow);
+      consumers.add(consumer);
+      return consumer;
+    }
+  }
+
+  /** A consumer of a queue; mutable, so a test can slow it down or stop it between windows. */
+  public static final class Consumer {
+    final String service;
+    final String operation;
+    double selfMs;
+    int perWindow;
+    double freeAtMs;
+    final PriorityQueue<Long> backlog = new PriorityQueue<>();
+
+    private Consumer(String service, String operation, double selfMs, int perWindow) {
+      this.service = service;
+      this.operation = operation;
+      this.selfMs = selfMs;
+      this.perWindow = perWindow;
+    }
+
+    /** Sets how many messages it can take per window (0: stopped). */
+    public Consumer perWindow(int messages) {
+      this.perWindow = messages;
+      return this;
+    }
+
+    /** Sets the mean time it spends on a message (ms). */
+    public Consumer selfMs(double ms) {
+      this.selfMs = ms;
+      return this;
+    }
+
+    /** Messages waiting for it. */
+    public int backlog() {
+      return backlog.size();
     }
   }
 }
