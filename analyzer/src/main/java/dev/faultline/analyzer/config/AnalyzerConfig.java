@@ -57,6 +57,9 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String DETECT_QUEUE_WINDOWS = "faultline.detect.queue.windows";
   public static final String DETECT_QUEUE_STOP_SHARE = "faultline.detect.queue.stop.share";
   public static final String DETECT_QUEUE_BURST_RATIO = "faultline.detect.queue.burst.ratio";
+  public static final String DETECT_DRIFT_MIN_SHARE_DELTA =
+      "faultline.detect.drift.min.share.delta";
+  public static final String DETECT_DRIFT_RATIO = "faultline.detect.drift.ratio";
   public static final String DETECT_QUEUE_BACKLOG_Z = "faultline.detect.queue.backlog.z";
   public static final String DETECT_RETRY_RECOVERED_RATIO =
       "faultline.detect.retry.recovered.ratio";
@@ -371,6 +374,23 @@ public final class AnalyzerConfig extends AbstractConfig {
             Range.between(0, 1),
             Importance.LOW,
             "Largest share of a storm edge's retries made by the caller's other instances when one instance makes the rest: the retries are that instance's own (its retry or timeout settings), and its service is the root cause.")
+        .define(
+            DETECT_DRIFT_MIN_SHARE_DELTA,
+            Type.DOUBLE,
+            0.2,
+            Range.between(0, 1),
+            Importance.LOW,
+            "Instance drift: least difference between one caller instance's failure (or retry)"
+                + " share on an edge and its siblings' pooled share, on an edge whose failures or"
+                + " retries rose.")
+        .define(
+            DETECT_DRIFT_RATIO,
+            Type.DOUBLE,
+            3.0,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Instance drift: least factor between one caller instance's failure (or retry) share"
+                + " and its siblings'.")
         .define(
             DETECT_QUEUE_WAIT_RATIO,
             Type.DOUBLE,

@@ -24,11 +24,13 @@ import java.util.Optional;
  * failure is not learnt as normal.
  *
  * <p>Several diagnoses may come out of one window: the cascade detector's (or, when it finds
- * nothing, the structure detector's), the retry-storm detector's, and one per growing queue. A
- * retry storm replaces the cascade diagnosis of the same failure (same root, or either root on the
- * other's path): it says the same and adds the amplification. A queue diagnosis replaces a cascade
- * diagnosis rooted at the same consumer that reaches no entry point: the consumer's slowdown shows
- * as its backlog.
+ * nothing, the structure detector's), the retry-storm detector's, the instance-drift detector's,
+ * and one per growing queue. Instance drift replaces a storm or cascade diagnosis of the same
+ * failure: one instance unlike its siblings is the cause of what its extra attempts do downstream.
+ * A retry storm replaces the cascade diagnosis of the same failure (same root, or either root on
+ * the other's path): it says the same and adds the amplification. A queue diagnosis replaces a
+ * cascade diagnosis rooted at the same consumer that reaches no entry point: the consumer's
+ * slowdown shows as its backlog.
  */
 public final class DefaultDetectionEngine implements DetectionEngine {
   private final DetectionSettings settings;
@@ -38,6 +40,7 @@ public final class DefaultDetectionEngine implements DetectionEngine {
   private final StructureDetector structure;
   private final RetryStormDetector retries;
   private final QueueDetector queues;
+  private final InstanceDriftDetector drift;
   private GraphSnapshot frozenBaseline;
 
   public DefaultDetectionEngine(DetectionSettings settings) {
@@ -47,6 +50,7 @@ public final class DefaultDetectionEngine implements DetectionEngine {
     this.structure = new StructureDetector(settings);
     this.retries = new RetryStormDetector(settings);
     this.queues = new QueueDetector(settings);
+    this.drift = new InstanceDriftDetector(InstanceDriftDetector.Settings.of(settings));
   }
 
   @Override
@@ -80,6 +84,17 @@ public final class DefaultDetectionEngine implements DetectionEngine {
     Optional<Diagnosis> storm = retries.diagnose(findings);
     List<Diagnosis> backlogs = queues.diagnose(findings, baseline, all);
     List<Diagnosis> diagnoses = new ArrayList<>();
+    Optional<Diagnosis> drifted = drift.diagnose(findings);
+    if (drifted.isPresent()) {
+      // One instance behaving unlike its siblings explains what its extra attempts do downstream.
+      diagnoses.add(drifted.get());
+      if (storm.isPresent() && sameFailure(storm.get(), drifted.get())) {
+        storm = Optional.empty();
+      }
+      if (calls.isPresent() && sameFailure(calls.get(), drifted.get())) {
+        calls = Optional.empty();
+      }
+    }
     if (storm.isPresent()) {
       diagnoses.add(storm.get());
       if (calls.isPresent() && !sameFailure(calls.get(), storm.get())) {

@@ -28,6 +28,7 @@ import dev.faultline.analyzer.config.AnalyzerConfig;
  *     an incident on its own, whatever the entry points show
  * @param queue the thresholds of queue growth
  * @param retry the thresholds of retry storms
+ * @param drift thresholds of instance drift
  */
 public record DetectionSettings(
     int currentWindows,
@@ -48,7 +49,8 @@ public record DetectionSettings(
     double minExplainedShare,
     double strongRatio,
     Queue queue,
-    Retry retry) {
+    Retry retry,
+    Drift drift) {
 
   public DetectionSettings {
     java.util.Objects.requireNonNull(queue, "queue");
@@ -87,6 +89,14 @@ public record DetectionSettings(
   public record Retry(
       double minShare, double minAmplification, double recoveredRatio, double instanceShare) {}
 
+  /**
+   * Drift between the instances of a service (keys {@code faultline.detect.drift.*}).
+   *
+   * @param minShareDelta least difference of one instance's failure or retry share to its siblings'
+   * @param ratio least factor of one instance's share over its siblings'
+   */
+  public record Drift(double minShareDelta, double ratio) {}
+
   public static DetectionSettings of(AnalyzerConfig config) {
     return new DetectionSettings(
         config.getInt(AnalyzerConfig.DETECT_CURRENT_WINDOWS),
@@ -117,7 +127,10 @@ public record DetectionSettings(
             config.getDouble(AnalyzerConfig.DETECT_RETRY_MIN_SHARE),
             config.getDouble(AnalyzerConfig.DETECT_RETRY_MIN_AMPLIFICATION),
             config.getDouble(AnalyzerConfig.DETECT_RETRY_RECOVERED_RATIO),
-            config.getDouble(AnalyzerConfig.DETECT_RETRY_INSTANCE_SHARE)));
+            config.getDouble(AnalyzerConfig.DETECT_RETRY_INSTANCE_SHARE)),
+        new Drift(
+            config.getDouble(AnalyzerConfig.DETECT_DRIFT_MIN_SHARE_DELTA),
+            config.getDouble(AnalyzerConfig.DETECT_DRIFT_RATIO)));
   }
 
   /** The defaults, for tests. */

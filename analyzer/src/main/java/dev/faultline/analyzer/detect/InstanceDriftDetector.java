@@ -23,9 +23,10 @@ import java.util.Optional;
  *
  * <p>Rule, per edge from a service with two or more instances in "now": the edge's failure or retry
  * share rose (the findings' error test), and one instance's share exceeds its siblings' pooled
- * share by at least {@link Settings#minShareDelta()} and by a factor of at least {@link
- * Settings#ratio()}, with at least {@code minSamples} calls of its own. The root cause is the
- * service (and the calling operation); the evidence names the instance and its version.
+ * share by at least {@link DetectionSettings.Drift#minShareDelta()} and by a factor of at least
+ * {@link DetectionSettings.Drift#ratio()}, with at least {@code minSamples} calls of its own. The
+ * root cause is the service (and the calling operation); the evidence names the instance and its
+ * version.
  */
 final class InstanceDriftDetector {
   /**
@@ -35,7 +36,12 @@ final class InstanceDriftDetector {
    * @param ratio least factor over the siblings' share
    * @param minSamples fewest calls of the instance
    */
-  record Settings(double minShareDelta, double ratio, long minSamples) {}
+  record Settings(double minShareDelta, double ratio, long minSamples) {
+    static Settings of(DetectionSettings settings) {
+      return new Settings(
+          settings.drift().minShareDelta(), settings.drift().ratio(), settings.minSamples());
+    }
+  }
 
   private final Settings settings;
 

@@ -41,9 +41,14 @@ final class InstanceAccumulator {
     }
   }
 
+  /** The slot of {@code instance}; its version is the one seen last (a redeploy keeps the id). */
   private InstanceStats.Builder slot(String instance, String version) {
     InstanceStats.Builder stats = instances.get(instance);
-    if (stats == null) {
+    if (stats != null) {
+      if (!version.isEmpty() && !stats.getInstance().equals(OTHER)) {
+        stats.setVersion(version);
+      }
+    } else {
       String key = instances.size() >= MAX_INSTANCES ? OTHER : instance;
       stats =
           instances.computeIfAbsent(

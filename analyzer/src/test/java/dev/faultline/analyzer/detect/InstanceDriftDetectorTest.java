@@ -23,7 +23,7 @@ class InstanceDriftDetectorTest {
   private static final DetectionSettings SETTINGS =
       DetectionSettings.of(new AnalyzerConfig(Map.of()));
   private final InstanceDriftDetector detector =
-      new InstanceDriftDetector(new InstanceDriftDetector.Settings(0.2, 3.0, 20));
+      new InstanceDriftDetector(InstanceDriftDetector.Settings.of(SETTINGS));
 
   /** Caller instance figures per window: calls and failures of each of two instances. */
   private record Split(long calls0, long errors0, String version1, long calls1, long errors1) {}
