@@ -133,8 +133,10 @@ class InstanceDriftDetectorTest {
 
   @Test
   void instanceWithTooFewCallsIsNotJudged() {
+    // Three windows of 2 calls: fewer than the settings' minimum samples.
+    assertThat(3 * 2L).isLessThan(SETTINGS.minSamples());
     Optional<Diagnosis> diagnosis =
-        diagnose(new Split(95, 0, "2.9.0", 5, 0), new Split(95, 0, "2.10.0", 5, 5));
+        diagnose(new Split(98, 0, "2.9.0", 2, 0), new Split(98, 0, "2.10.0", 2, 2));
 
     assertThat(diagnosis).isEmpty();
   }
