@@ -7,6 +7,10 @@ import dev.faultline.analyzer.replay.Replay;
 import dev.faultline.analyzer.testing.SchemaAssert;
 import dev.faultline.ingest.simulate.Scenario;
 import dev.faultline.ingest.simulate.ScenarioReader;
+import dev.faultline.ingest.simulate.Simulator;
+import dev.faultline.schemas.incident.Incident;
+import dev.faultline.schemas.incident.IncidentJson;
+import dev.faultline.schemas.incident.IncidentType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +73,56 @@ class ScenarioSuiteTest {
     assertThat(outcome.pathRecall()).isEqualTo(1.0);
     assertThat(outcome.latencySeconds()).isBetween(0.0, 30.0);
     assertThat(outcome.falseIncidents()).isZero();
+  }
+
+  @Test
+  void slowConsumerIsQueueGrowthRootedAtTheConsumer() throws IOException {
+    Scenario scenario = ScenarioReader.read(SUITE.resolve("storefront-slow-consumer.json"));
+
+    ScenarioOutcome outcome = evaluate(scenario);
+
+    assertThat(outcome.type()).isEqualTo("QUEUE_GROWTH");
+    assertThat(outcome.rootCause()).isEqualTo("fulfillment");
+    assertThat(outcome.latencySeconds()).isBetween(0.0, 30.0);
+    assertThat(outcome.falseIncidents()).isZero();
+  }
+
+  @Test
+  void retryStormOutlivesItsTriggerAndIsMarkedMetastable() throws IOException {
+    Scenario scenario = ScenarioReader.read(SUITE.resolve("banking-metastable-retry-storm.json"));
+    var config = Replay.defaultConfig(Map.of());
+
+    List<Incident> incidents =
+        new Replay(config, () -> Detectors.engine(config))
+            .run(Simulator.collect(scenario, ScenarioEvaluation.START.toEpochMilli()), line -> {})
+            .incidents();
+
+    assertThat(incidents).isNotEmpty();
+    assertThat(incidents).allMatch(i -> i.id().equals(incidents.get(0).id()));
+    assertThat(incidents.get(0).rootCause().service()).isEqualTo("risk");
+    long triggerEnd =
+        ScenarioEvaluation.START.toEpochMilli() + (long) (scenario.truth().endSeconds() * 1000);
+    // After the trigger (risk's CPU) is back, the incident is still a retry storm, and says so.
+    List<Incident> after =
+        incidents.stream()
+            .filter(i -> java.time.Instant.parse(i.eventTime()).toEpochMilli() > triggerEnd)
+            .filter(i -> i.type() == IncidentType.RETRY_STORM)
+            .toList();
+    assertThat(after).isNotEmpty();
+    assertThat(IncidentJson.writeString(after.get(after.size() - 1)))
+        .contains("\"metastable\":true");
+    assertThat(after.get(after.size() - 1).amplification()).isNotEmpty();
+  }
+
+  @Test
+  void driftedInstanceIsNamedWithItsVersion() throws IOException {
+    Scenario scenario = ScenarioReader.read(SUITE.resolve("banking-drifted-instance.json"));
+
+    ScenarioOutcome outcome = evaluate(scenario);
+
+    assertThat(outcome.type()).isEqualTo("TOPOLOGY_DRIFT");
+    assertThat(outcome.rootCause()).isEqualTo("accounts");
+    assertThat(outcome.latencySeconds()).isBetween(0.0, 30.0);
   }
 
   @Test
