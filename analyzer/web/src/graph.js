@@ -3,7 +3,7 @@
 import cytoscape from 'cytoscape';
 import dagre from 'cytoscape-dagre';
 import { fmtMs, fmtPct, fmtRate } from './util.js';
-import { health } from './health.js';
+import { health, worst } from './health.js';
 
 cytoscape.use(dagre);
 
@@ -62,8 +62,11 @@ export function createGraph(container, onSelect) {
   let highlight = null;
   let searchText = '';
 
-  /** Brings the canvas to {@code graph}, coloured against {@code baseline} (either may lack nodes). */
-  function update(graph, baseline) {
+  /**
+   * Brings the canvas to {@code graph}, coloured against {@code baseline} (either may lack nodes)
+   * and by what open incidents say ({@code fromIncidents}: node id -> level).
+   */
+  function update(graph, baseline, fromIncidents = new Map()) {
     const started = performance.now();
     const nodes = graph.nodes ?? [];
     const edges = graph.edges ?? [];
@@ -80,7 +83,9 @@ export function createGraph(container, onSelect) {
           id: node.id, type: node.type, name: node.name,
           label: node.type === 'entry' ? 'entry' : `${node.name}\n${fmtRate(node.requestRate)}`,
           w: Math.max(60, Math.min(220, node.name.length * 6.4 + 22)),
-          health: health(node, incoming.get(node.id), baseNodes.get(node.id), baseIncoming.get(node.id)),
+          health: worst(
+            health(node, incoming.get(node.id), baseNodes.get(node.id), baseIncoming.get(node.id)),
+            fromIncidents.get(node.id)),
         };
         const existing = cy.getElementById(node.id);
         if (existing.nonempty()) {

@@ -2,6 +2,7 @@
 // Routes live in the URL fragment: #/incident/{id}, #/service/{name}, #/trace/{traceId}.
 import './app.css';
 import { createGraph } from './graph.js';
+import { incidentHealth } from './health.js';
 import { renderDetail, renderList, sortIncidents } from './incidents.js';
 import { renderNode, renderService } from './service.js';
 import { renderTrace } from './trace.js';
@@ -10,7 +11,7 @@ import { esc, getJson } from './util.js';
 const POLL_MS = 3000;
 const BASELINE_EVERY = 10; // polls
 const CURRENT_WINDOW = '30s';
-const BASELINE_WINDOW = '5m';
+const BASELINE_WINDOW = '10m';
 const SLIDER_STEP_MS = 15000;
 
 const $ = (id) => document.getElementById(id);
@@ -51,13 +52,18 @@ async function refreshGraph() {
     const toMs = Date.parse(doc.window.to);
     if (state.atMs == null) state.latestToMs = toMs;
     const baselineAt = toMs - 30000;
-    if (!state.baseline || state.polls % BASELINE_EVERY === 0 || Math.abs(baselineAt - state.baselineAt) > 60000) {
+    // The baseline moves slowly, so it is fetched now and then; but again at once when it cannot
+    // colour the graph (it was empty, or event time jumped, as when a backlog is processed).
+    const stale = !state.baseline || (state.baseline.nodes ?? []).length * 2 < doc.nodes.length
+      || Math.abs(baselineAt - state.baselineAt) > 10000;
+    if (stale || state.polls % BASELINE_EVERY === 0) {
       state.baseline = await getJson(`/api/v1/graph?window=${BASELINE_WINDOW}${atParam(baselineAt)}`).catch(() => null);
       state.baselineAt = baselineAt;
     }
     state.polls++;
     state.graph = doc;
-    state.lastUpdateMs = graph.update(doc, state.baseline);
+    const live = state.atMs == null ? incidentHealth(incidentsById.values()) : new Map();
+    state.lastUpdateMs = graph.update(doc, state.baseline, live);
     state.ready = true;
     const when = state.atMs == null ? 'live' : 'at';
     setStatus(`${when} ${doc.window.to.substring(11, 19)} UTC · ${doc.nodes.length} nodes · ${doc.edges.length} edges`);
