@@ -100,6 +100,14 @@ class WebPageIT {
           "the incident in the list",
           Duration.ofSeconds(10),
           () -> !browser.driver.findElements(incidentItem(incidentId)).isEmpty());
+      browser.await(
+          "the root cause coloured as failing",
+          Duration.ofSeconds(15),
+          () ->
+              (Boolean)
+                  browser.js(
+                      "return window.faultline.state().nodes"
+                          + ".some(n => n.id === 'service:inventory' && n.health === 'bad');"));
       browser.screenshot("graph");
 
       click(browser, incidentItem(incidentId));
