@@ -139,6 +139,16 @@ class WebPageIT {
       openATrace(browser);
       browser.screenshot("trace");
 
+      // The time slider: a minute back, the graph of that time (and no live updates).
+      browser.js(
+          "const t = document.getElementById('time'); t.value = -4;"
+              + "t.dispatchEvent(new Event('input'));");
+      browser.await(
+          "the graph of a minute ago",
+          Duration.ofSeconds(10),
+          () -> browser.driver.findElement(By.id("status")).getText().startsWith("at "));
+      assertThat(browser.driver.findElement(By.id("time-label")).getText()).isEqualTo("−1m00s");
+
       browser.driver.get("http://127.0.0.1:" + analyzer.apiPort() + "/#/service/checkout");
       browser.await(
           "the service view's charts",
