@@ -114,8 +114,8 @@ final class DemoCommand implements Callable<Integer> {
       say(
           out,
           String.format(
-              "API: http://localhost:%d/api/v1/graph, /api/v1/incidents (live:"
-                  + " /api/v1/incidents/stream)",
+              "open http://localhost:%d/ for the live graph, incidents and traces (API:"
+                  + " /api/v1/graph, /api/v1/incidents, live: /api/v1/incidents/stream)",
               analyzer.apiPort()));
       say(
           out,

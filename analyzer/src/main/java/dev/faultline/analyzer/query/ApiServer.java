@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server of the API (and, later, the web page): routes GET requests to handlers, turns
- * {@link ApiException}s into JSON errors, and never lets a failure of one request reach another.
+ * The HTTP server of the API and the web page: routes GET requests to handlers, turns {@link
+ * ApiException}s into JSON errors, and never lets a failure of one request reach another.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);

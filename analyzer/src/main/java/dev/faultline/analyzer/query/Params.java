@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Query parameters of a request, parsed strictly: a bad value is a 400 that names it. */
-final class Params {
+public final class Params {
   private final Map<String, String> values = new HashMap<>();
 
   Params(URI uri) {

@@ -12,6 +12,7 @@ import dev.faultline.analyzer.query.QueryApi;
 import dev.faultline.analyzer.query.TraceQueries;
 import dev.faultline.analyzer.topology.AnalyzerMetrics;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
+import dev.faultline.analyzer.web.WebPage;
 import dev.faultline.ingest.config.IngestConfig;
 import dev.faultline.ingest.kafka.TopicAdmin;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -102,6 +103,7 @@ public final class AnalyzerRuntime implements AutoCloseable {
               () -> self.get(),
               config.graphHistoryMs());
       routes.addAll(Endpoints.of(queries, incidents, running::get, registry));
+      routes.addAll(WebPage.routes());
       api =
           ApiServer.start(
               config.apiHost(), config.apiPort(), routes, Endpoints.streams(incidents, feed));
