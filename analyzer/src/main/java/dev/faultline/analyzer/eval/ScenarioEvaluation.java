@@ -155,18 +155,21 @@ public final class ScenarioEvaluation {
           ranking);
     }
     Set<String> top = new LinkedHashSet<>();
-    top.add(first.rootCause().service());
+    top.add(first.rootCause().node());
     for (Candidate candidate : first.candidates()) {
-      top.add(candidate.service());
+      top.add(candidate.node());
     }
     Set<String> onPath = new LinkedHashSet<>();
     for (Hop hop : first.path()) {
-      onPath.add(hop.service());
+      onPath.add(hop.node());
     }
     double recall =
         truth.path().isEmpty()
             ? Double.NaN
-            : truth.path().stream().filter(onPath::contains).count() / (double) truth.path().size();
+            : truth.path().stream()
+                    .filter(name -> nodesOf(scenario, name).stream().anyMatch(onPath::contains))
+                    .count()
+                / (double) truth.path().size();
     return new ScenarioOutcome(
         scenario.name(),
         scenario.topology(),

@@ -70,6 +70,8 @@ class ScenarioSuiteTest {
     assertThat(outcome.detected()).isTrue();
     assertThat(outcome.type()).isEqualTo("CASCADING_LATENCY");
     assertThat(outcome.rootCause()).isEqualTo("inventory");
+    assertThat(outcome.top1()).isTrue();
+    assertThat(outcome.top3()).isTrue();
     assertThat(outcome.pathRecall()).isEqualTo(1.0);
     assertThat(outcome.latencySeconds()).isBetween(0.0, 30.0);
     assertThat(outcome.falseIncidents()).isZero();
