@@ -99,11 +99,13 @@ final class EvalCommand implements Callable<Integer> {
     figures.forEach(
         (type, f) ->
             out.printf(
-                "  %-16s %2d cases, detected %2d, top-1 %2d, top-3 %2d (baseline %d/%d), median latency %s s%n",
+                "  %-16s %2d cases, detected %2d, top-1 %2d (%2d at 60 s), top-3 %2d (baseline %d/%d),"
+                    + " median latency %s s%n",
                 type,
                 f.cases(),
                 f.detected(),
                 f.top1(),
+                f.top1Later(),
                 f.top3(),
                 f.baselineTop1(),
                 f.baselineTop3(),
