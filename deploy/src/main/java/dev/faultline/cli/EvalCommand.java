@@ -138,12 +138,13 @@ final class EvalCommand implements Callable<Integer> {
             + output;
     ScenarioReport.Figures all = ScenarioReport.write(outcomes, output, command);
     out.printf(
-        "%d scenarios (%d with a fault): detected %d, top-1 %d, top-3 %d (baseline %d/%d),"
+        "%d scenarios (%d with a fault): detected %d, type right %d, top-1 %d, top-3 %d (baseline %d/%d),"
             + " precision %s, false incidents %d (%d in fault-free runs), median latency %s s;"
             + " report in %s%n",
         all.scenarios(),
         all.faulted(),
         all.detected(),
+        all.typeRight(),
         all.top1(),
         all.top3(),
         all.baselineTop1(),

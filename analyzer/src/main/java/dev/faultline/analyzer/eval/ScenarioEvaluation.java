@@ -93,6 +93,24 @@ public final class ScenarioEvaluation {
     return nodes;
   }
 
+  /** Incidents refine themselves while young: the type counts if it is right within a minute. */
+  static final long TYPE_WITHIN_MS = 60_000;
+
+  private static boolean typeRight(
+      List<Incident> incidents, Incident first, String expected, long faultStart) {
+    if (expected == null) {
+      return false;
+    }
+    for (Incident incident : incidents) {
+      if (incident.id().equals(first.id())
+          && incident.type().name().equals(expected)
+          && Instant.parse(incident.eventTime()).toEpochMilli() <= faultStart + TYPE_WITHIN_MS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static ScenarioOutcome score(Scenario scenario, Replay.Result result) {
     Scenario.Truth truth = scenario.truth();
     long start = START.toEpochMilli();
@@ -147,6 +165,8 @@ public final class ScenarioEvaluation {
           Double.NaN,
           null,
           null,
+          truth.incidentType(),
+          false,
           false,
           false,
           Double.NaN,
@@ -181,6 +201,8 @@ public final class ScenarioEvaluation {
         (Instant.parse(first.eventTime()).toEpochMilli() - faultStart) / 1000.0,
         first.rootCause().service(),
         first.type().name(),
+        truth.incidentType(),
+        typeRight(result.incidents(), first, truth.incidentType(), faultStart),
         root.contains(first.rootCause().node()),
         top.stream().limit(3).anyMatch(root::contains),
         recall,

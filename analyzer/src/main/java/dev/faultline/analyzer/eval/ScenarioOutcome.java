@@ -17,6 +17,8 @@ import java.util.List;
  * @param latencySeconds event time from fault start to that incident (NaN if none)
  * @param rootCause that incident's root cause
  * @param type that incident's type
+ * @param expectedType the truth's incident type (null if it names none)
+ * @param typeRight the incident carried the expected type within 60 s of the fault start
  * @param top1 the root cause is the truth
  * @param top3 the truth is among its first three candidates
  * @param pathRecall share of the truth path's services on the incident's path (NaN if none)
@@ -36,6 +38,8 @@ public record ScenarioOutcome(
     double latencySeconds,
     String rootCause,
     String type,
+    String expectedType,
+    boolean typeRight,
     boolean top1,
     boolean top3,
     double pathRecall,

@@ -23,6 +23,7 @@ public final class ScenarioReport {
    * @param faulted those with a fault (an incident due)
    * @param detected faulted scenarios with an incident about the fault (recall = detected /
    *     faulted)
+   * @param typeRight incident type right (within a minute)
    * @param top1 root cause right
    * @param top3 truth among the first three candidates
    * @param baselineTop1 the p90 self-time baseline's first service is the truth
@@ -38,6 +39,7 @@ public final class ScenarioReport {
       int scenarios,
       int faulted,
       int detected,
+      int typeRight,
       int top1,
       int top3,
       int baselineTop1,
@@ -60,6 +62,7 @@ public final class ScenarioReport {
           outcomes.size(),
           (int) outcomes.stream().filter(ScenarioOutcome::faulted).count(),
           (int) outcomes.stream().filter(ScenarioOutcome::detected).count(),
+          (int) outcomes.stream().filter(ScenarioOutcome::typeRight).count(),
           (int) outcomes.stream().filter(ScenarioOutcome::top1).count(),
           (int) outcomes.stream().filter(ScenarioOutcome::top3).count(),
           (int) outcomes.stream().filter(ScenarioOutcome::baselineTop1).count(),
@@ -119,19 +122,22 @@ public final class ScenarioReport {
         .append(" propagation path on its path, and the event time from fault start to incident.")
         .append(" An incident is true when it opens in that span and its root cause is on the")
         .append(" truth's path; every other incident after the first minute is false (all of")
-        .append(
-            " them in fault-free scenarios). Recall = detected / faulted scenarios; precision =")
+        .append(" them in fault-free scenarios). The type is right when that incident carries the")
+        .append(" truth's incident type within a minute of the fault start (incidents refine")
+        .append(" themselves while young; a wrong type shows the expected one in brackets).")
+        .append(" Recall = detected / faulted scenarios; precision =")
         .append(" true / all incidents. The baseline ranks services by the rise of their p90 self")
         .append(" time over the minute after the fault start.\n\n")
         .append(
-            "| fault type | scenarios | detected | top-1 | top-3 | baseline top-1 | baseline top-3 |"
-                + " path recall | precision | false incidents | median latency (s) | p95 latency (s) |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            "| fault type | scenarios | detected | type right | top-1 | top-3 | baseline top-1 |"
+                + " baseline top-3 | path recall | precision | false incidents | median latency (s) |"
+                + " p95 latency (s) |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     figures.forEach((type, f) -> row(md, type, f));
     row(md, "**all**", all);
     md.append("\n## Scenarios\n\n")
         .append(
-            "| scenario | topology | fault | truth | detected | incident type | root cause |"
+            "| scenario | topology | fault | truth | detected | incident type (expected) | root cause |"
                 + " latency (s) | top-1 | top-3 | path recall | true / false incidents | baseline"
                 + " first | spans |\n")
         .append("|---|---|---|---|---|---|---|---:|---|---|---:|---:|---|---:|\n");
@@ -144,7 +150,9 @@ public final class ScenarioReport {
               o.faultType(),
               o.truth() == null ? "(none due)" : o.truth(),
               !o.faulted() ? "-" : o.detected() ? "yes" : "no",
-              o.type() == null ? "-" : o.type(),
+              o.type() == null
+                  ? "-"
+                  : o.type() + (o.typeRight() ? "" : " (" + o.expectedType() + ")"),
               o.rootCause() == null ? "-" : o.rootCause(),
               o.detected() ? String.format("%.0f", o.latencySeconds()) : "-",
               !o.faulted() ? "-" : o.top1() ? "yes" : "no",
@@ -204,10 +212,11 @@ public final class ScenarioReport {
   private static void row(StringBuilder md, String name, Figures f) {
     md.append(
         String.format(
-            "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s |%n",
+            "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s |%n",
             name,
             f.scenarios(),
             f.faulted() == 0 ? "-" : f.detected() + "/" + f.faulted(),
+            count(f, f.typeRight()),
             count(f, f.top1()),
             count(f, f.top3()),
             count(f, f.baselineTop1()),

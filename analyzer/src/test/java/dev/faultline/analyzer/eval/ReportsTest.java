@@ -70,65 +70,74 @@ class ReportsTest {
 
   @Test
   void scenarioReportCountsRecallAndPrecision(@TempDir Path dir) throws IOException {
-    List<ScenarioOutcome> outcomes =
-        List.of(
-            new ScenarioOutcome(
-                "deep",
-                "shop",
-                "latency",
-                "db",
-                List.of("db", "api"),
-                1_000,
-                true,
-                6.0,
-                "db",
-                "CASCADING_LATENCY",
-                true,
-                true,
-                1.0,
-                1,
-                0,
-                List.of("db")),
-            new ScenarioOutcome(
-                "missed",
-                "shop",
-                "errors",
-                "x",
-                List.of("x"),
-                1_000,
-                false,
-                Double.NaN,
-                null,
-                null,
-                false,
-                false,
-                Double.NaN,
-                0,
-                1,
-                List.of()),
-            new ScenarioOutcome(
-                "quiet",
-                "shop",
-                "none",
-                null,
-                List.of(),
-                1_000,
-                false,
-                Double.NaN,
-                null,
-                null,
-                false,
-                false,
-                Double.NaN,
-                0,
-                0,
-                List.of()));
+    ScenarioOutcome deep =
+        new ScenarioOutcome(
+            "deep",
+            "shop",
+            "latency",
+            "db",
+            List.of("db", "api"),
+            1_000,
+            true,
+            6.0,
+            "db",
+            "CASCADING_LATENCY",
+            "CASCADING_LATENCY",
+            true,
+            true,
+            true,
+            1.0,
+            1,
+            0,
+            List.of("db"));
+    ScenarioOutcome missed =
+        new ScenarioOutcome(
+            "missed",
+            "shop",
+            "errors",
+            "x",
+            List.of("x"),
+            1_000,
+            false,
+            Double.NaN,
+            null,
+            null,
+            "ERROR_CASCADE",
+            false,
+            false,
+            false,
+            Double.NaN,
+            0,
+            1,
+            List.of());
+    ScenarioOutcome quiet =
+        new ScenarioOutcome(
+            "quiet",
+            "shop",
+            "none",
+            null,
+            List.of(),
+            1_000,
+            false,
+            Double.NaN,
+            null,
+            null,
+            null,
+            false,
+            false,
+            false,
+            Double.NaN,
+            0,
+            0,
+            List.of());
 
-    ScenarioReport.Figures all = ScenarioReport.write(outcomes, dir, "./faultline eval");
+    ScenarioReport.Figures all =
+        ScenarioReport.write(List.of(deep, missed, quiet), dir, "./faultline eval");
 
     assertThat(all.faulted()).isEqualTo(2);
     assertThat(all.recall()).isEqualTo(0.5);
     assertThat(all.precision()).isEqualTo(0.5);
+    assertThat(all.typeRight()).isEqualTo(1);
     assertThat(all.faultFreeIncidents()).isZero();
     assertThat(Files.readString(dir.resolve("report.md"))).contains("| deep |", "| quiet |");
   }

@@ -69,6 +69,7 @@ class ScenarioSuiteTest {
 
     assertThat(outcome.detected()).isTrue();
     assertThat(outcome.type()).isEqualTo("CASCADING_LATENCY");
+    assertThat(outcome.typeRight()).isTrue();
     assertThat(outcome.rootCause()).isEqualTo("inventory");
     assertThat(outcome.top1()).isTrue();
     assertThat(outcome.top3()).isTrue();

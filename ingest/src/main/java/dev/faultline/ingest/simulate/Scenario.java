@@ -216,6 +216,8 @@ public record Scenario(
    *
    * @param incident whether an incident is expected at all (false for fault-free scenarios)
    * @param faultType the kind of fault (as in {@link FaultSpec#type()})
+   * @param incidentType the incident type a detector should report (CASCADING_LATENCY,
+   *     ERROR_CASCADE, RETRY_STORM, QUEUE_GROWTH, SHARED_DEPENDENCY, TOPOLOGY_DRIFT)
    * @param service the root-cause service
    * @param operation the root-cause operation, when one is meant
    * @param path services from the root cause up to the entry point the failure reaches
@@ -225,12 +227,13 @@ public record Scenario(
   public record Truth(
       Boolean incident,
       String faultType,
+      String incidentType,
       String service,
       String operation,
       List<String> path,
       Double startSeconds,
       Double endSeconds) {
-    static final Truth NONE = new Truth(false, null, null, null, List.of(), null, null);
+    static final Truth NONE = new Truth(false, null, null, null, null, List.of(), null, null);
 
     public Truth {
       incident = incident == null ? service != null : incident;
