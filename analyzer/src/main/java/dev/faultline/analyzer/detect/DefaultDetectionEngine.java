@@ -7,6 +7,7 @@ import dev.faultline.analyzer.detect.retry.RetryStormDetector;
 import dev.faultline.analyzer.graph.GraphSnapshot;
 import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.schemas.incident.Incident;
+import dev.faultline.schemas.incident.IncidentType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -81,7 +82,7 @@ public final class DefaultDetectionEngine implements DetectionEngine {
     if (calls.isEmpty()) {
       calls = structure.diagnose(findings);
     }
-    Optional<Diagnosis> storm = retries.diagnose(findings);
+    Optional<Diagnosis> storm = retries.diagnose(findings).map(d -> classify(d, findings));
     List<Diagnosis> backlogs = queues.diagnose(findings, baseline, all);
     List<Diagnosis> diagnoses = new ArrayList<>();
     Optional<Diagnosis> drifted = drift.diagnose(findings);
@@ -95,7 +96,14 @@ public final class DefaultDetectionEngine implements DetectionEngine {
         calls = Optional.empty();
       }
     }
-    if (storm.isPresent()) {
+    if (storm.isPresent()
+        && calls.isPresent()
+        && calls.get().type() == IncidentType.ERROR_CASCADE
+        && sameFailure(calls.get(), storm.get())) {
+      // Failures the root originates, retried by its callers: an error cascade whose retries
+      // multiply the load, not a storm that retries started. The amplification stays on it.
+      diagnoses.add(withAmplification(calls.get(), storm.get().amplification()));
+    } else if (storm.isPresent()) {
       diagnoses.add(storm.get());
       if (calls.isPresent() && !sameFailure(calls.get(), storm.get())) {
         diagnoses.add(calls.get());
@@ -110,6 +118,53 @@ public final class DefaultDetectionEngine implements DetectionEngine {
       frozenBaseline = null;
     }
     return raised;
+  }
+
+  /**
+   * A storm whose root fails fast (its errors rose, its latency did not) is an error cascade that
+   * callers retry: the retries multiply the load but did not start the failure. It keeps the
+   * storm's path and amplification.
+   */
+  private static Diagnosis classify(Diagnosis storm, Findings findings) {
+    if (!storm.root().isService() || storm.rootOperation() == null) {
+      return storm;
+    }
+    Findings.Operation root =
+        findings
+            .operations()
+            .get(
+                new dev.faultline.analyzer.graph.OperationKey(
+                    storm.root().name(), storm.rootOperation()));
+    if (root == null || !findings.risen(root.errors()) || findings.risen(root.duration())) {
+      return storm;
+    }
+    return retyped(storm, IncidentType.ERROR_CASCADE, storm.amplification());
+  }
+
+  private static Diagnosis withAmplification(
+      Diagnosis diagnosis, List<dev.faultline.schemas.incident.Amplification> amplification) {
+    return retyped(diagnosis, diagnosis.type(), amplification);
+  }
+
+  private static Diagnosis retyped(
+      Diagnosis diagnosis,
+      IncidentType type,
+      List<dev.faultline.schemas.incident.Amplification> amplification) {
+    return new Diagnosis(
+        type,
+        diagnosis.root(),
+        diagnosis.rootOperation(),
+        diagnosis.impactMs(),
+        diagnosis.evidence(),
+        diagnosis.candidates(),
+        diagnosis.path(),
+        diagnosis.atRisk(),
+        diagnosis.entryPoints(),
+        diagnosis.explainedShare(),
+        diagnosis.severity(),
+        amplification,
+        diagnosis.details(),
+        diagnosis.exemplars());
   }
 
   /**
