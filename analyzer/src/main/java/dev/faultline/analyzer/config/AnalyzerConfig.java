@@ -60,6 +60,17 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String DETECT_DRIFT_MIN_SHARE_DELTA =
       "faultline.detect.drift.min.share.delta";
   public static final String DETECT_DRIFT_RATIO = "faultline.detect.drift.ratio";
+  public static final String DETECT_SEVERITY_ERROR_RISE =
+      "faultline.detect.severity.critical.error.rise";
+  public static final String DETECT_SEVERITY_LATENCY_RATIO =
+      "faultline.detect.severity.critical.latency.ratio";
+  public static final String DETECT_STRONG_ERROR_RISE = "faultline.detect.strong.error.rise";
+  public static final String DETECT_STRUCTURE_MIN_IMPACT = "faultline.detect.structure.min.impact";
+  public static final String DETECT_STRUCTURE_SHARED_FACTOR =
+      "faultline.detect.structure.shared.callee.factor";
+  public static final String DETECT_CONTAINMENT_RETRY_SHARE =
+      "faultline.detect.containment.retry.share";
+  public static final String DETECT_REFINEMENT_MS = "faultline.detect.refinement.ms";
   public static final String DETECT_QUEUE_BACKLOG_Z = "faultline.detect.queue.backlog.z";
   public static final String DETECT_RETRY_RECOVERED_RATIO =
       "faultline.detect.retry.recovered.ratio";
@@ -374,6 +385,57 @@ public final class AnalyzerConfig extends AbstractConfig {
             Range.between(0, 1),
             Importance.LOW,
             "Largest share of a storm edge's retries made by the caller's other instances when one instance makes the rest: the retries are that instance's own (its retry or timeout settings), and its service is the root cause.")
+        .define(
+            DETECT_SEVERITY_ERROR_RISE,
+            Type.DOUBLE,
+            0.2,
+            Range.between(0, 1),
+            Importance.LOW,
+            "Severity: an entry operation whose error rate rose by at least this much makes an incident CRITICAL.")
+        .define(
+            DETECT_SEVERITY_LATENCY_RATIO,
+            Type.DOUBLE,
+            3.0,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Severity: an entry operation whose p90 reached this many times its baseline makes an incident CRITICAL.")
+        .define(
+            DETECT_STRONG_ERROR_RISE,
+            Type.DOUBLE,
+            0.2,
+            Range.between(0, 1),
+            Importance.LOW,
+            "A root cause whose own failure share rose by at least this much is strong enough to open an incident whatever share of the entry points' degradation it explains.")
+        .define(
+            DETECT_STRUCTURE_MIN_IMPACT,
+            Type.DOUBLE,
+            0.05,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Structural change: least change of calls per entry request (summed over a caller's changed edges) that makes a root cause.")
+        .define(
+            DETECT_STRUCTURE_SHARED_FACTOR,
+            Type.DOUBLE,
+            1.5,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Structural change: a callee still called by two or more changed callers scores this many times the sum of their changes (its answers changed, the callers reacted).")
+        .define(
+            DETECT_CONTAINMENT_RETRY_SHARE,
+            Type.DOUBLE,
+            0.05,
+            Range.between(0, 1),
+            Importance.LOW,
+            "Containment: a cut edge whose retry share is above this gets a retry budget as its mechanism (else a circuit breaker or a bulkhead).")
+        .define(
+            DETECT_REFINEMENT_MS,
+            Type.LONG,
+            60_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "How long (event time) after it opened an incident may still move its root cause to a"
+                + " neighbour on its path (a deeper or better-explained one); after that a new root"
+                + " is a new incident.")
         .define(
             DETECT_DRIFT_MIN_SHARE_DELTA,
             Type.DOUBLE,

@@ -305,13 +305,14 @@ final class CascadeDetector {
   }
 
   /** The largest now/before ratio among the root's latency evidence. */
-  private static double strongestRatio(Contributions.Node root) {
+  private double strongestRatio(Contributions.Node root) {
     double strongest = 0;
     for (Evidence evidence : root.evidence) {
       if (evidence.unit().equals("ms") && evidence.before() > 0) {
         strongest = Math.max(strongest, evidence.now() / evidence.before());
-      } else if (evidence.unit().equals("ratio") && evidence.now() - evidence.before() >= 0.2) {
-        strongest = Double.POSITIVE_INFINITY; // a fifth of calls newly failing is severe anywhere
+      } else if (evidence.unit().equals("ratio")
+          && evidence.now() - evidence.before() >= settings.limits().strongErrorRise()) {
+        strongest = Double.POSITIVE_INFINITY; // calls newly failing this much are severe anywhere
       }
     }
     return strongest;

@@ -92,7 +92,7 @@ final class ContainmentPlanner {
     for (Findings.Edge edge : findings.edges().values()) {
       if (edge.key().caller().toString().equals(caller)
           && edge.key().callee().toString().equals(callee)
-          && edge.retries().now() > 0.05) {
+          && edge.retries().now() > findings.settings().limits().containmentRetryShare()) {
         retries = true;
       }
     }

@@ -29,6 +29,7 @@ import dev.faultline.analyzer.config.AnalyzerConfig;
  * @param queue the thresholds of queue growth
  * @param retry the thresholds of retry storms
  * @param drift thresholds of instance drift
+ * @param limits severity, strength, structure, containment and refinement limits
  */
 public record DetectionSettings(
     int currentWindows,
@@ -50,7 +51,8 @@ public record DetectionSettings(
     double strongRatio,
     Queue queue,
     Retry retry,
-    Drift drift) {
+    Drift drift,
+    Limits limits) {
 
   public DetectionSettings {
     java.util.Objects.requireNonNull(queue, "queue");
@@ -97,6 +99,26 @@ public record DetectionSettings(
    */
   public record Drift(double minShareDelta, double ratio) {}
 
+  /**
+   * Limits shared by several detectors.
+   *
+   * @param criticalErrorRise an entry operation's error-rate rise that makes an incident critical
+   * @param criticalLatencyRatio an entry operation's p90 ratio that makes an incident critical
+   * @param strongErrorRise a root's own failure-share rise strong enough on its own
+   * @param structureMinImpact least change of calls per entry request for a structural root
+   * @param sharedCalleeFactor score factor of a callee shared by changed callers
+   * @param containmentRetryShare retry share above which a cut edge gets a retry budget
+   * @param refinementMs how long after opening an incident may move its root to a neighbour
+   */
+  public record Limits(
+      double criticalErrorRise,
+      double criticalLatencyRatio,
+      double strongErrorRise,
+      double structureMinImpact,
+      double sharedCalleeFactor,
+      double containmentRetryShare,
+      long refinementMs) {}
+
   public static DetectionSettings of(AnalyzerConfig config) {
     return new DetectionSettings(
         config.getInt(AnalyzerConfig.DETECT_CURRENT_WINDOWS),
@@ -130,7 +152,15 @@ public record DetectionSettings(
             config.getDouble(AnalyzerConfig.DETECT_RETRY_INSTANCE_SHARE)),
         new Drift(
             config.getDouble(AnalyzerConfig.DETECT_DRIFT_MIN_SHARE_DELTA),
-            config.getDouble(AnalyzerConfig.DETECT_DRIFT_RATIO)));
+            config.getDouble(AnalyzerConfig.DETECT_DRIFT_RATIO)),
+        new Limits(
+            config.getDouble(AnalyzerConfig.DETECT_SEVERITY_ERROR_RISE),
+            config.getDouble(AnalyzerConfig.DETECT_SEVERITY_LATENCY_RATIO),
+            config.getDouble(AnalyzerConfig.DETECT_STRONG_ERROR_RISE),
+            config.getDouble(AnalyzerConfig.DETECT_STRUCTURE_MIN_IMPACT),
+            config.getDouble(AnalyzerConfig.DETECT_STRUCTURE_SHARED_FACTOR),
+            config.getDouble(AnalyzerConfig.DETECT_CONTAINMENT_RETRY_SHARE),
+            config.getLong(AnalyzerConfig.DETECT_REFINEMENT_MS)));
   }
 
   /** The defaults, for tests. */

@@ -7,8 +7,10 @@ public final class EntryImpact {
   private EntryImpact() {}
 
   /**
-   * Critical when an entry operation's error rate rose by at least 0.2 or its p90 reached 3 x the
-   * baseline; major when an entry operation degraded otherwise; minor else.
+   * Critical when an entry operation's error rate rose by at least {@code
+   * faultline.detect.severity.critical.error.rise} or its p90 reached {@code
+   * faultline.detect.severity.critical.latency.ratio} x the baseline; major when an entry operation
+   * degraded otherwise; minor else.
    */
   public static Severity severity(Findings findings) {
 
@@ -20,8 +22,9 @@ public final class EntryImpact {
       double errorRise = op.errors().now() - op.errors().before();
       double ratio =
           op.duration().beforeP90() > 0 ? op.duration().nowP90() / op.duration().beforeP90() : 1;
-      if ((findings.risen(op.errors()) && errorRise >= 0.2)
-          || (findings.risen(op.duration()) && ratio >= 3)) {
+      DetectionSettings.Limits limits = findings.settings().limits();
+      if ((findings.risen(op.errors()) && errorRise >= limits.criticalErrorRise())
+          || (findings.risen(op.duration()) && ratio >= limits.criticalLatencyRatio())) {
         return Severity.CRITICAL;
       }
       if (findings.degraded(op)) {

@@ -36,8 +36,6 @@ import java.util.Optional;
  * engine orders them by priority) updates it and the others are dropped.
  */
 final class IncidentTracker {
-  /** How long after it started an incident may still move its root to a neighbour. */
-  static final long REFINEMENT_MS = 60_000;
 
   private final DetectionSettings settings;
   private final Map<String, Pending> pending = new LinkedHashMap<>();
@@ -180,7 +178,7 @@ final class IncidentTracker {
       // A neighbour of the root, while the incident is young, is the same failure seen better.
       long age = windowEndMs - Instant.parse(state.incident.startedAt()).toEpochMilli();
       if (findings != null
-          && age <= REFINEMENT_MS
+          && age <= settings.limits().refinementMs()
           && neighbours(findings, diagnosis.root().toString(), rootId)) {
         return state;
       }

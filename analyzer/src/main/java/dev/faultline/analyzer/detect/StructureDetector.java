@@ -96,7 +96,7 @@ final class StructureDetector {
         (callee, callers) -> {
           if (callers.size() >= 2) {
             double sum = callers.stream().mapToDouble(changedCallers::get).sum();
-            scores.merge(callee, sum * 1.5, Math::max);
+            scores.merge(callee, sum * settings.limits().sharedCalleeFactor(), Math::max);
           }
         });
     List<Diagnosis.Scored> ranked = new ArrayList<>();
@@ -111,7 +111,7 @@ final class StructureDetector {
           return byScore != 0 ? byScore : a.node().compareTo(b.node());
         });
     Diagnosis.Scored root = ranked.get(0);
-    if (root.impactMs() < 0.05) {
+    if (root.impactMs() < settings.limits().structureMinImpact()) {
       return Optional.empty();
     }
     List<Evidence> rootEvidence = new ArrayList<>();
