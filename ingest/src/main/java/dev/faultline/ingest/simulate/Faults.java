@@ -1,6 +1,8 @@
 package dev.faultline.ingest.simulate;
 
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /** The faults of a scenario, asked what is in force for a given part of the system at a time. */
 final class Faults {
@@ -10,50 +12,63 @@ final class Faults {
     this.faults = List.copyOf(faults);
   }
 
-  double errorRate(String service, int instance, String operation, double seconds) {
-    double rate = 0;
+  /** The sum of {@code value} over the faults in force at {@code seconds} that {@code hit}. */
+  private double sum(double seconds, Predicate<FaultSpec> hit, ToDoubleFunction<FaultSpec> value) {
+    double total = 0;
     for (FaultSpec f : faults) {
-      if (f.kind() == FaultSpec.Kind.ERRORS && on(f, service, instance, operation, seconds)) {
-        rate += f.errorRate();
+      if (f.activeAt(seconds) && hit.test(f)) {
+        total += value.applyAsDouble(f);
       }
     }
-    return rate;
+    return total;
+  }
+
+  /** The product of the factors of the faults in force at {@code seconds} that {@code hit}. */
+  private double product(double seconds, Predicate<FaultSpec> hit) {
+    double total = 1;
+    for (FaultSpec f : faults) {
+      if (f.activeAt(seconds) && hit.test(f)) {
+        total *= f.factor();
+      }
+    }
+    return total;
+  }
+
+  /** The first fault in force at {@code seconds} that {@code hit}, or null. */
+  private FaultSpec first(double seconds, Predicate<FaultSpec> hit) {
+    for (FaultSpec f : faults) {
+      if (f.activeAt(seconds) && hit.test(f)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private static Predicate<FaultSpec> on(
+      FaultSpec.Kind kind, String service, int instance, String operation) {
+    return f -> f.kind() == kind && f.hits(service, instance) && f.hitsOperation(operation);
+  }
+
+  double errorRate(String service, int instance, String operation, double seconds) {
+    return sum(
+        seconds, on(FaultSpec.Kind.ERRORS, service, instance, operation), FaultSpec::errorRate);
   }
 
   /** Multiplier of a service's own work: CPU saturation, a slowed consumer. */
   double workFactor(String service, int instance, String operation, double seconds) {
-    double factor = 1;
-    for (FaultSpec f : faults) {
-      if ((f.kind() == FaultSpec.Kind.CAPACITY || f.kind() == FaultSpec.Kind.CONSUMER_SLOWDOWN)
-          && on(f, service, instance, operation, seconds)) {
-        factor *= f.factor();
-      }
-    }
-    return factor;
+    return product(seconds, on(FaultSpec.Kind.CAPACITY, service, instance, operation))
+        * product(seconds, on(FaultSpec.Kind.CONSUMER_SLOWDOWN, service, instance, operation));
   }
 
   /** Multiplier of the work of every service on {@code host}. */
   double hostFactor(String host, double seconds) {
-    double factor = 1;
-    for (FaultSpec f : faults) {
-      if (f.kind() == FaultSpec.Kind.CAPACITY
-          && f.service() == null
-          && host.equals(f.target())
-          && f.activeAt(seconds)) {
-        factor *= f.factor();
-      }
-    }
-    return factor;
+    return product(
+        seconds,
+        f -> f.kind() == FaultSpec.Kind.CAPACITY && f.service() == null && host.equals(f.target()));
   }
 
   double addedMs(String service, int instance, String operation, double seconds) {
-    double added = 0;
-    for (FaultSpec f : faults) {
-      if (f.kind() == FaultSpec.Kind.LATENCY && on(f, service, instance, operation, seconds)) {
-        added += f.addMs();
-      }
-    }
-    return added;
+    return sum(seconds, on(FaultSpec.Kind.LATENCY, service, instance, operation), FaultSpec::addMs);
   }
 
   /**
@@ -61,83 +76,58 @@ final class Faults {
    * traffic of its service (its pod's network), or only that between it and {@code target}.
    */
   double networkMs(String from, String to, double seconds) {
-    double added = 0;
-    for (FaultSpec f : faults) {
-      if (f.kind() == FaultSpec.Kind.NETWORK && f.activeAt(seconds)) {
-        boolean endpoint = f.service().equals(from) || f.service().equals(to);
-        boolean peer = f.target() == null || f.target().equals(from) || f.target().equals(to);
-        if (endpoint && peer) {
-          added += f.addMs();
-        }
-      }
-    }
-    return added;
+    return sum(
+        seconds,
+        f ->
+            f.kind() == FaultSpec.Kind.NETWORK
+                && (f.service().equals(from) || f.service().equals(to))
+                && (f.target() == null || f.target().equals(from) || f.target().equals(to)),
+        FaultSpec::addMs);
+  }
+
+  private static Predicate<FaultSpec> dependency(String name) {
+    return f -> f.kind() == FaultSpec.Kind.DEPENDENCY && name.equals(f.target());
   }
 
   double dependencyFactor(String dependency, double seconds) {
-    double factor = 1;
-    for (FaultSpec f : faults) {
-      if (f.kind() == FaultSpec.Kind.DEPENDENCY
-          && dependency.equals(f.target())
-          && f.activeAt(seconds)) {
-        factor *= f.factor();
-      }
-    }
-    return factor;
+    return product(seconds, dependency(dependency));
   }
 
   double dependencyAddedMs(String dependency, double seconds) {
-    double added = 0;
-    for (FaultSpec f : faults) {
-      if (f.kind() == FaultSpec.Kind.DEPENDENCY
-          && dependency.equals(f.target())
-          && f.activeAt(seconds)) {
-        added += f.addMs();
-      }
-    }
-    return added;
+    return sum(seconds, dependency(dependency), FaultSpec::addMs);
   }
 
   boolean consumerStopped(String service, String queue, double seconds) {
-    for (FaultSpec f : faults) {
-      if (f.kind() == FaultSpec.Kind.CONSUMER_STOP
-          && service.equals(f.service())
-          && (f.target() == null || queue.equals(f.target()))
-          && f.activeAt(seconds)) {
-        return true;
-      }
-    }
-    return false;
+    return first(
+            seconds,
+            f ->
+                f.kind() == FaultSpec.Kind.CONSUMER_STOP
+                    && service.equals(f.service())
+                    && (f.target() == null || queue.equals(f.target())))
+        != null;
   }
 
   /** The retry count an instance was redeployed with, if one is in force. */
   Integer retryMax(String service, int instance, double seconds) {
-    for (FaultSpec f : faults) {
-      if (f.kind() == FaultSpec.Kind.INSTANCE_CONFIG
-          && f.retryMax() != null
-          && f.hits(service, instance)
-          && f.activeAt(seconds)) {
-        return f.retryMax();
-      }
-    }
-    return null;
+    FaultSpec f =
+        first(
+            seconds,
+            c ->
+                c.kind() == FaultSpec.Kind.INSTANCE_CONFIG
+                    && c.retryMax() != null
+                    && c.hits(service, instance));
+    return f == null ? null : f.retryMax();
   }
 
   /** The client timeout an instance was redeployed with, if one is in force. */
   Double timeoutMs(String service, int instance, double seconds) {
-    for (FaultSpec f : faults) {
-      if (f.kind() == FaultSpec.Kind.INSTANCE_CONFIG
-          && f.timeoutMs() != null
-          && f.hits(service, instance)
-          && f.activeAt(seconds)) {
-        return f.timeoutMs();
-      }
-    }
-    return null;
-  }
-
-  private static boolean on(
-      FaultSpec f, String service, int instance, String operation, double seconds) {
-    return f.hits(service, instance) && f.hitsOperation(operation) && f.activeAt(seconds);
+    FaultSpec f =
+        first(
+            seconds,
+            c ->
+                c.kind() == FaultSpec.Kind.INSTANCE_CONFIG
+                    && c.timeoutMs() != null
+                    && c.hits(service, instance));
+    return f == null ? null : f.timeoutMs();
   }
 }

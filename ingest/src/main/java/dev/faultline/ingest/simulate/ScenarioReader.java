@@ -156,6 +156,13 @@ public final class ScenarioReader {
       checkOperation(load.service(), load.operation(), "load", services, problems);
     }
     for (FaultSpec fault : scenario.faults()) {
+      FaultSpec.Kind kind = fault.kind();
+      boolean onHost = kind == FaultSpec.Kind.CAPACITY && fault.target() != null;
+      if (kind == FaultSpec.Kind.DEPENDENCY && !dependencies.contains(fault.target())) {
+        problems.add("fault " + fault.type() + " needs a target naming a dependency");
+      } else if (kind != FaultSpec.Kind.DEPENDENCY && !onHost && fault.service() == null) {
+        problems.add("fault " + fault.type() + " needs a service");
+      }
       if (fault.service() != null && !services.containsKey(fault.service())) {
         problems.add("fault " + fault.type() + " names unknown service '" + fault.service() + "'");
       }

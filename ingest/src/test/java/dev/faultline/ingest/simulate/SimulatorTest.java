@@ -303,4 +303,23 @@ class SimulatorTest {
     // 2 workers at 105 ms serve about 19 of the 100 requests a second.
     assertThat((double) rejected / late.size()).isBetween(0.7, 0.9);
   }
+
+  @Test
+  void scenarioNamingWhatDoesNotExistFailsWithTheName() {
+    String json =
+        twoServices(
+            "4",
+            "'retry': {'max': 0}",
+            "{'type': 'latency', 'service': 'nope', 'startSeconds': 1}");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> scenario(json))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown service 'nope'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> scenario(json.replace("'service': 'nope', ", "")))
+        .hasMessageContaining("needs a service");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> scenario(json.replace("'startSeconds': 1", "'startSeconds': 1, 'speed': 2")))
+        .hasMessageContaining("not a valid scenario");
+  }
 }
