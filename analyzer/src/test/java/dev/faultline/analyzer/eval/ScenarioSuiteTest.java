@@ -129,6 +129,17 @@ class ScenarioSuiteTest {
   }
 
   @Test
+  void slowDatabaseIsTheSharedRootNotTheLoudestCaller() throws IOException {
+    Scenario scenario = ScenarioReader.read(SUITE.resolve("storefront-shared-db.json"));
+
+    ScenarioOutcome outcome = evaluate(scenario);
+
+    assertThat(outcome.type()).isEqualTo("SHARED_DEPENDENCY");
+    assertThat(outcome.top1()).as("root %s", outcome.rootCause()).isTrue();
+    assertThat(outcome.falseIncidents()).isZero();
+  }
+
+  @Test
   void deployWithoutChangeRaisesNoIncident() throws IOException {
     Scenario scenario = ScenarioReader.read(SUITE.resolve("storefront-deploy.json"));
 
