@@ -94,21 +94,38 @@ public final class Spans {
 
   /**
    * The database a database client span calls: peer.service, else db.namespace (db.name before
-   * semantic conventions 1.26), else server.address, else the database system.
+   * semantic conventions 1.26), else server.address, else the database system. A namespace that is
+   * only a number (Redis' database index) names nothing on its own: the server's address does, else
+   * the system with the index.
    */
   public static NodeKey database(Span span) {
     Map<String, String> attributes = span.getAttributesMap();
-    String name =
-        first(
-            attributes,
-            "peer.service",
-            "db.namespace",
-            "db.name",
-            "server.address",
-            "net.peer.name",
-            "db.system.name",
-            "db.system");
+    String name = first(attributes, "peer.service");
+    if (name == null) {
+      name = first(attributes, "db.namespace", "db.name");
+    }
+    if (name != null && isIndex(name) && !attributes.containsKey("peer.service")) {
+      String server = first(attributes, "server.address", "net.peer.name");
+      if (server != null) {
+        name = server;
+      } else {
+        String system = first(attributes, "db.system.name", "db.system");
+        name = system == null ? name : system + "/" + name;
+      }
+    }
+    if (name == null) {
+      name = first(attributes, "server.address", "net.peer.name", "db.system.name", "db.system");
+    }
     return new NodeKey(NodeType.NODE_TYPE_DATABASE, name == null ? "unknown" : name);
+  }
+
+  private static boolean isIndex(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (!Character.isDigit(name.charAt(i))) {
+        return false;
+      }
+    }
+    return !name.isEmpty();
   }
 
   /**

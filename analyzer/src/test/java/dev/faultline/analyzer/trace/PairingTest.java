@@ -145,6 +145,30 @@ class PairingTest {
             "service:cart(Get) -database-> database:postgresql(SELECT)");
   }
 
+  /**
+   * Redis instrumentations put the database index in db.namespace ("0"): a number names nothing, so
+   * the server's address does (else the system with the index).
+   */
+  @Test
+  void aNumericNamespaceGivesWayToTheServerAddress() {
+    Recorder recorder =
+        new Recorder()
+            .batch(
+                server(1, 0, "cart", "Get", 0, 100),
+                client(2, 1, "cart", "HGETALL", 10, 20)
+                    .putAttributes("db.system", "redis")
+                    .putAttributes("db.namespace", "0")
+                    .putAttributes("server.address", "session-cache"),
+                client(3, 1, "cart", "GET", 20, 30)
+                    .putAttributes("db.system", "redis")
+                    .putAttributes("db.namespace", "3"));
+
+    assertThat(recorder.edges())
+        .contains(
+            "service:cart(Get) -database-> database:session-cache(HGETALL)",
+            "service:cart(Get) -database-> database:redis/3(GET)");
+  }
+
   @Test
   void aProducerAndItsConsumerGoThroughTheQueueWithTheQueueWait() {
     Recorder recorder =
