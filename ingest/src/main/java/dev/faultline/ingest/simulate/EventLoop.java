@@ -50,8 +50,4 @@ final class EventLoop {
     next.action().run();
     return true;
   }
-
-  int pending() {
-    return events.size();
-  }
 }

@@ -4,9 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -128,12 +126,5 @@ public final class Simulator {
     List<ExportTraceServiceRequest> requests = new ArrayList<>();
     new Simulator(scenario).run(new Options(startEpochMs, false, line -> {}), requests::add);
     return requests;
-  }
-
-  /** Services by name, in file order. */
-  static Map<String, ServiceSpec> servicesByName(Scenario scenario) {
-    Map<String, ServiceSpec> byName = new LinkedHashMap<>();
-    scenario.services().forEach(s -> byName.put(s.name(), s));
-    return byName;
   }
 }

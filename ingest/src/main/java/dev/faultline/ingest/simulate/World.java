@@ -583,9 +583,8 @@ final class World {
     }
 
     void publish(Map<String, String> carrier) {
-      long delivered = loop.now();
       for (Group group : groups) {
-        group.backlog.add(new Message(carrier, delivered));
+        group.backlog.add(new Message(carrier));
         group.dispatch();
       }
     }
@@ -634,5 +633,5 @@ final class World {
     }
   }
 
-  private record Message(Map<String, String> carrier, long publishedMicros) {}
+  private record Message(Map<String, String> carrier) {}
 }
