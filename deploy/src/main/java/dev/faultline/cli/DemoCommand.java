@@ -6,6 +6,7 @@ import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.analyzer.runtime.AnalyzerRuntime;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
 import dev.faultline.broker.EmbeddedKafka;
+import dev.faultline.ingest.config.IngestConfig;
 import dev.faultline.ingest.receiver.OtlpReceiver;
 import dev.faultline.ingest.simulate.Scenario;
 import dev.faultline.ingest.simulate.ScenarioReader;
@@ -86,13 +87,23 @@ final class DemoCommand implements Callable<Integer> {
     Scenario scenario =
         scenarioFile != null ? ScenarioReader.read(scenarioFile) : ScenarioReader.read(builtIn());
     Path state = Files.createTempDirectory("faultline-demo-");
-    AnalyzerConfig config =
-        settings.analyzerConfig(
-            Map.of(
-                AnalyzerConfig.PROCESSING_GUARANTEE,
-                "at_least_once",
-                AnalyzerConfig.STATE_DIR,
-                state.toString()));
+    Map<String, Object> defaults = new HashMap<>();
+    defaults.put(AnalyzerConfig.PROCESSING_GUARANTEE, "at_least_once");
+    defaults.put(AnalyzerConfig.STATE_DIR, state.toString());
+    // A demo beside a running collector or another service should start anyway: a default port
+    // that is taken becomes a free one (the lines below print which); --set still decides.
+    for (String key :
+        List.of(
+            AnalyzerConfig.API_PORT,
+            IngestConfig.RECEIVER_HTTP_PORT,
+            IngestConfig.RECEIVER_GRPC_PORT)) {
+      int port = (Integer) AnalyzerConfig.CONFIG.defaultValues().get(key);
+      if (!free(port)) {
+        say(out, "port " + port + " (" + key + ") is taken; using a free one");
+        defaults.put(key, 0);
+      }
+    }
+    AnalyzerConfig config = settings.analyzerConfig(defaults);
     try (Lifecycle lifecycle = new Lifecycle()) {
       EmbeddedKafka broker = lifecycle.add(EmbeddedKafka.start());
       Map<String, Object> client = settings.kafkaClient(broker.bootstrapServers());
@@ -146,6 +157,16 @@ final class DemoCommand implements Callable<Integer> {
       deleteQuietly(state);
     }
     return 0;
+  }
+
+  private static boolean free(int port) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new java.net.InetSocketAddress(port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static Path builtIn() throws IOException {
