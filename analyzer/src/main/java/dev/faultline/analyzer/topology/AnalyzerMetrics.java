@@ -42,7 +42,9 @@ public final class AnalyzerMetrics {
             .register(registry);
     latePartials =
         Counter.builder("faultline.graph.late.partials")
-            .description("Window parts that reached the graph stage after it published the window")
+            .description(
+                "Window parts that reached the graph stage after it published their window; they"
+                    + " count in the next window it publishes")
             .register(registry);
     windows =
         Counter.builder("faultline.graph.windows")

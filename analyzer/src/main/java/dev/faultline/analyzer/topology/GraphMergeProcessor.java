@@ -106,8 +106,17 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
     long window = partial.getWindowStartMs();
     watermark = Math.max(watermark, partial.getWindowEndMs());
     if (meta.getPublishedAny() && window <= meta.getLastPublishedStartMs()) {
+      // A task that reported after its window was published (it had no data before, or it fell
+      // behind past the finalize timeout): its figures count in the next window to publish, as
+      // late data counts in the oldest open window upstream, rather than being lost.
       metrics.latePartials();
-      return;
+      if (partial.getPartCase() == WindowPartial.PartCase.CLOSED) {
+        long last = meta.getPartitionLastWindowMsOrDefault(partial.getPartition(), Long.MIN_VALUE);
+        meta.putPartitionLastWindowMs(partial.getPartition(), Math.max(last, window));
+        store.put(META, meta.build().toByteArray());
+        return;
+      }
+      window = meta.getLastPublishedStartMs() + windowMs;
     }
     pending.add(window);
     switch (partial.getPartCase()) {
