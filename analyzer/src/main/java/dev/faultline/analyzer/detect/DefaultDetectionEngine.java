@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The detection engine: keeps the recent windows, compares the latest few ("now") with the ones
@@ -44,6 +46,18 @@ public final class DefaultDetectionEngine implements DetectionEngine {
   private final InstanceDriftDetector drift;
   private GraphSnapshot frozenBaseline;
 
+  /** Windows remembered since the start; the history's first window is number remembered - size. */
+  private long remembered;
+
+  /**
+   * Pre-merged blocks of {@link #BLOCK} consecutive windows, by the number of their first window (a
+   * multiple of {@link #BLOCK}): the baseline is the merge of these and of the few windows at its
+   * ends, so each window is merged into a block once instead of into every baseline after it.
+   */
+  private final NavigableMap<Long, GraphSnapshot> blocks = new TreeMap<>();
+
+  private static final int BLOCK = 10;
+
   public DefaultDetectionEngine(DetectionSettings settings) {
     this.settings = requireNonNull(settings, "settings");
     this.tracker = new IncidentTracker(settings);
@@ -61,6 +75,7 @@ public final class DefaultDetectionEngine implements DetectionEngine {
 
   private void remember(GraphWindow window) {
     history.addLast(window);
+    remembered++;
     while (history.size() > settings.maxBaselineWindows() + settings.currentMaxWindows()) {
       history.removeFirst();
     }
@@ -191,11 +206,35 @@ public final class DefaultDetectionEngine implements DetectionEngine {
       return frozenBaseline;
     }
     List<GraphWindow> before = all.subList(0, all.size() - settings.currentMaxWindows());
-    GraphSnapshot merged = GraphSnapshot.merge(before);
+    GraphSnapshot merged = mergeInBlocks(before, remembered - all.size());
     if (tracker.busy()) {
       frozenBaseline = merged;
     }
     return merged;
+  }
+
+  /**
+   * The merge of {@code windows}, the first of which is window number {@code first}: whole aligned
+   * blocks come from (or go into) {@link #blocks}, the windows around them are merged one by one.
+   */
+  private GraphSnapshot mergeInBlocks(List<GraphWindow> windows, long first) {
+    blocks.headMap(first, false).clear();
+    GraphSnapshot.Merger merger = new GraphSnapshot.Merger();
+    int i = 0;
+    while (i < windows.size()) {
+      long number = first + i;
+      if (number % BLOCK == 0 && i + BLOCK <= windows.size()) {
+        int from = i;
+        merger.add(
+            blocks.computeIfAbsent(
+                number, n -> GraphSnapshot.merge(windows.subList(from, from + BLOCK))));
+        i += BLOCK;
+      } else {
+        merger.add(windows.get(i));
+        i++;
+      }
+    }
+    return merger.snapshot();
   }
 
   @Override

@@ -4,10 +4,10 @@ import dev.faultline.analyzer.trace.NodeKey;
 import dev.faultline.schemas.proto.EdgeStats;
 import dev.faultline.schemas.proto.NodeStats;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -34,33 +34,64 @@ public record GraphSnapshot(
 
   /** Merges windows (in any order) into one snapshot. */
   public static GraphSnapshot merge(Collection<GraphWindow> windows) {
-    Map<EdgeKey, EdgeAccumulator> edges = new TreeMap<>();
-    Map<OperationKey, NodeAccumulator> nodes = new TreeMap<>();
-    long from = Long.MAX_VALUE;
-    long to = Long.MIN_VALUE;
-    for (GraphWindow window : windows) {
-      from = Math.min(from, window.startMs());
-      to = Math.max(to, window.endMs());
-      for (EdgeStats edge : window.edges()) {
+    Merger merger = new Merger();
+    windows.forEach(merger::add);
+    return merger.snapshot();
+  }
+
+  /**
+   * Merges windows and snapshots of disjoint spans of windows into one snapshot, as if all their
+   * windows had been merged: a long baseline can then be the merge of a few pre-merged blocks
+   * instead of every window again.
+   */
+  public static final class Merger {
+    // Hash maps: the snapshot's maps are unordered anyway (Map.copyOf).
+    private final Map<EdgeKey, EdgeAccumulator> edges = new HashMap<>();
+    private final Map<OperationKey, NodeAccumulator> nodes = new HashMap<>();
+    private long from = Long.MAX_VALUE;
+    private long to = Long.MIN_VALUE;
+    private int windows;
+
+    public Merger add(GraphWindow window) {
+      add(window.startMs(), window.endMs(), 1, window.edges(), window.nodes());
+      return this;
+    }
+
+    public Merger add(GraphSnapshot part) {
+      if (part.windows > 0) {
+        add(part.fromMs, part.toMs, part.windows, part.edges.values(), part.nodes.values());
+      }
+      return this;
+    }
+
+    private void add(
+        long fromMs,
+        long toMs,
+        int count,
+        Collection<EdgeStats> edgeStats,
+        Collection<NodeStats> nodeStats) {
+      from = Math.min(from, fromMs);
+      to = Math.max(to, toMs);
+      windows += count;
+      for (EdgeStats edge : edgeStats) {
         edges.computeIfAbsent(EdgeKey.of(edge), EdgeAccumulator::new).merge(edge);
       }
-      for (NodeStats node : window.nodes()) {
+      for (NodeStats node : nodeStats) {
         nodes
             .computeIfAbsent(
                 new OperationKey(node.getService(), node.getOperation()), NodeAccumulator::new)
             .merge(node);
       }
     }
-    Map<EdgeKey, EdgeStats> edgeStats = new TreeMap<>();
-    edges.forEach((key, acc) -> edgeStats.put(key, acc.toStats()));
-    Map<OperationKey, NodeStats> nodeStats = new TreeMap<>();
-    nodes.forEach((key, acc) -> nodeStats.put(key, acc.toStats()));
-    return new GraphSnapshot(
-        windows.isEmpty() ? 0 : from,
-        windows.isEmpty() ? 0 : to,
-        windows.size(),
-        edgeStats,
-        nodeStats);
+
+    public GraphSnapshot snapshot() {
+      Map<EdgeKey, EdgeStats> edgeStats = new HashMap<>();
+      edges.forEach((key, acc) -> edgeStats.put(key, acc.toStats()));
+      Map<OperationKey, NodeStats> nodeStats = new HashMap<>();
+      nodes.forEach((key, acc) -> nodeStats.put(key, acc.toStats()));
+      return new GraphSnapshot(
+          windows == 0 ? 0 : from, windows == 0 ? 0 : to, windows, edgeStats, nodeStats);
+    }
   }
 
   /** Seconds covered, for rates. */

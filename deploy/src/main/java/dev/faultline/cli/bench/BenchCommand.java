@@ -61,6 +61,32 @@ public final class BenchCommand implements Callable<Integer> {
           "Compression of the pre-loaded records: none, lz4, zstd, snappy, gzip (default ${DEFAULT-VALUE}).")
   String compression;
 
+  @Option(
+      names = "--event-rate",
+      defaultValue = "100000",
+      description =
+          "Spans per second of event time in the traffic: how fast windows pass while it is"
+              + " processed, as for a system producing this rate live (default ${DEFAULT-VALUE}).")
+  double eventRate;
+
+  @Option(
+      names = "--stages",
+      split = ",",
+      defaultValue = "decode,ingest,analyzer",
+      description =
+          "Stages to measure besides the plain consumer, comma-separated: decode, topology (the"
+              + " analyzer's topology in process, no broker), ingest, analyzer (default"
+              + " ${DEFAULT-VALUE}).")
+  List<String> stages;
+
+  @Option(
+      names = "--guarantees",
+      split = ",",
+      defaultValue = "at_least_once,exactly_once_v2",
+      description =
+          "Processing guarantees to run the Kafka Streams stages with (default ${DEFAULT-VALUE}).")
+  List<String> guarantees;
+
   @Option(names = "--output", paramLabel = "FILE", description = "Write the results as JSON here.")
   Path output;
 
@@ -70,22 +96,43 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     BenchOptions options =
-        new BenchOptions(spans, spansPerMessage, services, partitions, compression);
+        new BenchOptions(
+            spans,
+            spansPerMessage,
+            services,
+            partitions,
+            compression,
+            eventRate,
+            stages,
+            guarantees);
     List<BenchResult> results;
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
       results = new IngestBenchmark(client, options, out).run();
     }
     out.println();
-    out.printf("%-66s %12s %9s %12s %8s%n", "stage", "spans", "seconds", "spans/s", "ratio");
+    out.printf(
+        "%-66s %12s %9s %12s %8s %9s %9s%n",
+        "stage", "spans", "seconds", "spans/s", "ratio", "cpu jvm", "cpu stage");
     for (BenchResult result : results) {
       out.printf(
-          "%-66s %,12d %9.2f %,12.0f %7.2fx%n",
+          "%-66s %,12d %9.2f %,12.0f %7.2fx %8.1fs %8.1fs%n",
           result.stage(),
           result.spans(),
           result.seconds(),
           result.spansPerSecond(),
-          result.ratioToPlainConsumer());
+          result.ratioToPlainConsumer(),
+          result.processCpuSeconds(),
+          result.stageThreadCpuSeconds());
+    }
+    out.println();
+    out.println("busiest threads while each stage ran (CPU seconds; JIT and GC included):");
+    for (BenchResult result : results) {
+      StringBuilder line = new StringBuilder();
+      result
+          .busiestThreads()
+          .forEach((name, seconds) -> line.append(String.format("  %s %.1f", name, seconds)));
+      out.printf("%-40.40s%s%n", result.stage(), line);
     }
     out.flush();
     if (output != null) {

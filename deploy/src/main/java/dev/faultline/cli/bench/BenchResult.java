@@ -1,5 +1,7 @@
 package dev.faultline.cli.bench;
 
+import java.util.Map;
+
 /**
  * One measured stage.
  *
@@ -8,14 +10,32 @@ package dev.faultline.cli.bench;
  * @param seconds wall-clock time
  * @param spansPerSecond throughput
  * @param ratioToPlainConsumer throughput over the plain consumer's of the same run (1 for itself)
+ * @param processCpuSeconds CPU time of the whole JVM (broker included) while the stage ran
+ * @param stageThreadCpuSeconds CPU time of the stage's own threads (stream threads and their Kafka
+ *     clients; the calling thread for in-process stages)
+ * @param busiestThreads CPU seconds of the JVM's busiest thread groups while the stage ran
  */
 record BenchResult(
-    String stage, long spans, double seconds, double spansPerSecond, double ratioToPlainConsumer) {
+    String stage,
+    long spans,
+    double seconds,
+    double spansPerSecond,
+    double ratioToPlainConsumer,
+    double processCpuSeconds,
+    double stageThreadCpuSeconds,
+    Map<String, Double> busiestThreads) {
 
-  static BenchResult of(String stage, long spans, long nanos, BenchResult plain) {
+  static BenchResult of(String stage, long spans, long nanos, BenchResult plain, CpuMeter.Cpu cpu) {
     double seconds = nanos / 1e9;
     double rate = spans / seconds;
     return new BenchResult(
-        stage, spans, seconds, rate, plain == null ? 1.0 : rate / plain.spansPerSecond());
+        stage,
+        spans,
+        seconds,
+        rate,
+        plain == null ? 1.0 : rate / plain.spansPerSecond(),
+        cpu.processSeconds(),
+        cpu.stageThreadSeconds(),
+        cpu.busiest());
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.detect.Detectors;
+import dev.faultline.analyzer.replay.Replay;
 import dev.faultline.analyzer.runtime.AnalyzerRuntime;
 import dev.faultline.analyzer.runtime.StreamsSettings;
 import dev.faultline.analyzer.topology.AnalyzerMetrics;
@@ -68,6 +69,8 @@ final class IngestBenchmark {
   private long spans;
   private long records;
   private long bytes;
+  private int streamsRuns;
+  private final long trafficStartNanos = System.currentTimeMillis() * 1_000_000L;
 
   IngestBenchmark(Map<String, Object> client, BenchOptions options, PrintWriter log) {
     this.client = requireNonNull(client, "client");
@@ -90,22 +93,38 @@ final class IngestBenchmark {
       plainConsumer();
       BenchResult plain = plainConsumer();
       results.add(plain);
-      NormalizerSettings settings = new IngestConfig(Map.of()).normalizer();
-      SpanNormalizer normalizer = new SpanNormalizer(settings);
-      OtlpDecoder decoder = new OtlpDecoder();
-      // The object path is what JSON takes, and what protobuf took before the wire reader.
-      results.add(
-          decodeInProcess(
-              "object path",
-              (value, now) ->
-                  normalizer.normalize(decoder.decode(value, OtlpEncoding.PROTOBUF), now),
-              plain));
-      ProtobufSpanReader reader = new ProtobufSpanReader(settings);
-      results.add(decodeInProcess("wire reader", reader::read, plain));
-      results.add(ingest(admin, "at_least_once", plain));
-      results.add(ingest(admin, "exactly_once_v2", plain));
-      results.add(analyzer(admin, "at_least_once", plain));
-      results.add(analyzer(admin, "exactly_once_v2", plain));
+      if (options.stages().contains("decode")) {
+        NormalizerSettings settings = new IngestConfig(Map.of()).normalizer();
+        SpanNormalizer normalizer = new SpanNormalizer(settings);
+        OtlpDecoder decoder = new OtlpDecoder();
+        // The object path is what JSON takes, and what protobuf took before the wire reader.
+        results.add(
+            decodeInProcess(
+                "object path",
+                (value, now) ->
+                    normalizer.normalize(decoder.decode(value, OtlpEncoding.PROTOBUF), now),
+                plain));
+        ProtobufSpanReader reader = new ProtobufSpanReader(settings);
+        results.add(decodeInProcess("wire reader", reader::read, plain));
+      }
+      // Each Kafka Streams stage runs once unreported first, like the plain consumer: a stage of
+      // a few seconds otherwise measures the JIT compiling it (C2 took as much CPU as the stream
+      // thread in a cold analyzer run), which a long-running instance pays once.
+      if (options.stages().contains("topology")) {
+        results.add(topologyInProcess(plain));
+      }
+      if (options.stages().contains("ingest")) {
+        ingest(admin, options.guarantees().get(0), plain);
+        for (String guarantee : options.guarantees()) {
+          results.add(ingest(admin, guarantee, plain));
+        }
+      }
+      if (options.stages().contains("analyzer")) {
+        analyzer(admin, options.guarantees().get(0), plain);
+        for (String guarantee : options.guarantees()) {
+          results.add(analyzer(admin, guarantee, plain));
+        }
+      }
       return results;
     }
   }
@@ -119,12 +138,7 @@ final class IngestBenchmark {
         options.partitions(),
         options.compression());
     log.flush();
-    SyntheticTraffic traffic =
-        new SyntheticTraffic(
-            42,
-            options.services(),
-            options.spansPerMessage(),
-            System.currentTimeMillis() * 1_000_000L);
+    SyntheticTraffic traffic = traffic();
     Map<String, Object> config = new HashMap<>(client);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, options.compression());
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -153,10 +167,47 @@ final class IngestBenchmark {
     log.flush();
   }
 
+  /** The benchmark's traffic from its beginning: the same requests every time. */
+  private SyntheticTraffic traffic() {
+    return new SyntheticTraffic(
+        42, options.services(), options.spansPerMessage(), options.eventRate(), trafficStartNanos);
+  }
+
+  /**
+   * The analyzer's topology (detectors included) in this thread through {@code TopologyTestDriver},
+   * as {@code faultline replay} runs it: its processors, serdes and RocksDB stores without a
+   * broker, which shows what the topology itself costs per span.
+   */
+  private BenchResult topologyInProcess(BenchResult plain) {
+    List<ExportTraceServiceRequest> requests = new ArrayList<>();
+    SyntheticTraffic traffic = traffic();
+    long total = 0;
+    while (total < spans) {
+      ExportTraceServiceRequest request = traffic.next();
+      requests.add(request);
+      total += spanCount(request);
+    }
+    AnalyzerConfig config = Replay.defaultConfig(Map.of());
+    // Warm up on a third of the requests, then measure over all of them.
+    new Replay(config, () -> Detectors.engine(config))
+        .run(requests.subList(0, requests.size() / 3), message -> {});
+    CpuMeter cpu = CpuMeter.start(Thread.currentThread().getName());
+    long started = System.nanoTime();
+    Replay.Result result =
+        new Replay(config, () -> Detectors.engine(config)).run(requests, message -> {});
+    return BenchResult.of(
+        "analyzer topology in process (TopologyTestDriver, 1 thread)",
+        result.spans(),
+        System.nanoTime() - started,
+        plain,
+        cpu.stop());
+  }
+
   private BenchResult plainConsumer() {
     Map<String, Object> config = consumerConfig("bench-plain-" + UUID.randomUUID());
     long seen = 0;
     long parsedSpans = 0;
+    CpuMeter cpu = CpuMeter.start(Thread.currentThread().getName());
     long started = System.nanoTime();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -173,7 +224,7 @@ final class IngestBenchmark {
       }
     }
     return BenchResult.of(
-        "plain consumer (parse only)", parsedSpans, System.nanoTime() - started, null);
+        "plain consumer (parse only)", parsedSpans, System.nanoTime() - started, null, cpu.stop());
   }
 
   /** Decoding and normalising one record, by either path. */
@@ -190,6 +241,7 @@ final class IngestBenchmark {
     for (byte[] value : sample) {
       normalise.apply(value, now);
     }
+    CpuMeter cpu = CpuMeter.start(Thread.currentThread().getName());
     long started = System.nanoTime();
     while (done < spans) {
       for (byte[] value : sample) {
@@ -200,11 +252,12 @@ final class IngestBenchmark {
         "decode + normalise, " + path + " (in process, 1 thread)",
         done,
         System.nanoTime() - started,
-        plain);
+        plain,
+        cpu.stop());
   }
 
   private BenchResult ingest(Admin admin, String guarantee, BenchResult plain) throws Exception {
-    String applicationId = "bench-ingest-" + guarantee + "-" + suffix;
+    String applicationId = "bench-ingest-" + guarantee + "-" + suffix + "-" + (++streamsRuns);
     Path stateDir = Files.createTempDirectory("faultline-bench-");
     Map<String, Object> values = new HashMap<>();
     values.put(IngestConfig.INPUT_TOPIC, input);
@@ -219,6 +272,7 @@ final class IngestBenchmark {
     IngestTopology.build(builder, config.ingest(), new IngestMetrics(registry));
     Properties props = StreamsSettings.of(config, client, "localhost:0");
     Map<TopicPartition, Long> ends = endOffsets(admin, input);
+    CpuMeter cpu = CpuMeter.start(applicationId);
     long started = System.nanoTime();
     try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
       streams.start();
@@ -230,7 +284,8 @@ final class IngestBenchmark {
           "ingest end to end, otlp_spans -> faultline.spans (" + guarantee + ")",
           spans,
           elapsed,
-          plain);
+          plain,
+          cpu.stop());
     } finally {
       try (var paths = Files.walk(stateDir)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -243,8 +298,9 @@ final class IngestBenchmark {
    * has committed everything of the input and of the spans topic.
    */
   private BenchResult analyzer(Admin admin, String guarantee, BenchResult plain) throws Exception {
-    String applicationId = "bench-analyzer-" + guarantee + "-" + suffix;
-    String spans = "bench-spans-" + guarantee + "-" + suffix;
+    String run = guarantee + "-" + suffix + "-" + (++streamsRuns);
+    String applicationId = "bench-analyzer-" + run;
+    String spans = "bench-spans-" + run;
     Path stateDir = Files.createTempDirectory("faultline-bench-");
     Map<String, Object> values = new HashMap<>();
     values.put(IngestConfig.INPUT_TOPIC, input);
@@ -254,7 +310,7 @@ final class IngestBenchmark {
     values.put(AnalyzerConfig.APPLICATION_ID, applicationId);
     values.put(AnalyzerConfig.STATE_DIR, stateDir.toString());
     values.put(AnalyzerConfig.PROCESSING_GUARANTEE, guarantee);
-    values.put(AnalyzerConfig.GRAPH_TOPIC, "bench-graph-" + guarantee + "-" + suffix);
+    values.put(AnalyzerConfig.GRAPH_TOPIC, "bench-graph-" + run);
     values.put(AnalyzerConfig.STREAM_THREADS, Integer.getInteger("bench.threads", 1));
     AnalyzerConfig config = new AnalyzerConfig(values);
     AnalyzerRuntime.ensureTopics(config, client);
@@ -266,6 +322,7 @@ final class IngestBenchmark {
         AnalyzerTopology.Hooks.none().withDetection(() -> Detectors.engine(config)));
     Properties props = StreamsSettings.of(config, client, "localhost:0");
     Map<TopicPartition, Long> inputEnds = endOffsets(admin, input);
+    CpuMeter cpu = CpuMeter.start(applicationId);
     long started = System.nanoTime();
     try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
       streams.start();
@@ -282,7 +339,8 @@ final class IngestBenchmark {
           "full analyzer: ingest + trace assembly + graph (" + guarantee + ")",
           this.spans,
           elapsed,
-          plain);
+          plain,
+          cpu.stop());
     } finally {
       try (var paths = Files.walk(stateDir)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

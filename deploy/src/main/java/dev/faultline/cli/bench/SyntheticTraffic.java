@@ -28,14 +28,37 @@ final class SyntheticTraffic {
   private final int services;
   private final int spansPerRequest;
   private final List<Resource> resources = new ArrayList<>();
+  private final double nanosPerSpan;
+  private final List<int[]> downstream = new ArrayList<>();
   private long clockNanos;
   private long nextId = 1;
 
-  SyntheticTraffic(long seed, int services, int spansPerRequest, long startNanos) {
+  /**
+   * @param seed the same seed gives the same requests
+   * @param services services in the system
+   * @param spansPerRequest about how many spans one request holds
+   * @param spansPerSecond event-time rate: the traces' start times advance so that the traffic
+   *     carries this many spans per second, as a system producing it live would
+   * @param startNanos event time of the first trace
+   */
+  SyntheticTraffic(
+      long seed, int services, int spansPerRequest, double spansPerSecond, long startNanos) {
     this.random = new SplittableRandom(seed);
     this.services = services;
     this.spansPerRequest = spansPerRequest;
+    this.nanosPerSpan = 1e9 / spansPerSecond;
     this.clockNanos = startNanos;
+    // A layered call graph, as real systems have: each service calls two to four fixed services
+    // further down (higher numbers); the last ones call only their database.
+    for (int i = 0; i < services; i++) {
+      int below = services - i - 1;
+      int fanOut = Math.min(below, 2 + random.nextInt(3));
+      int[] callees =
+          fanOut == 0
+              ? new int[0]
+              : random.ints(i + 1, services).distinct().limit(fanOut).toArray();
+      downstream.add(callees);
+    }
     for (int i = 0; i < services; i++) {
       resources.add(
           Resource.newBuilder()
@@ -78,7 +101,6 @@ final class SyntheticTraffic {
     ByteString traceId = bytes(16, random.nextLong(), random.nextLong());
     int size = 5 + random.nextInt(26);
     int entry = random.nextInt(Math.max(1, services / 5));
-    clockNanos += 1_000_000L;
     long start = clockNanos;
     int made = 1;
     ByteString rootId = id();
@@ -96,9 +118,20 @@ final class SyntheticTraffic {
     while (made + 2 <= size) {
       int pick = random.nextInt(frontier.size());
       int caller = frontier.get(pick)[0];
+      int[] callees = downstream.get(caller);
+      if (callees.length == 0) {
+        // A leaf: grow the trace elsewhere, or end it when only leaves are left.
+        frontier.remove(pick);
+        frontierIds.remove(pick);
+        frontierStarts.remove(pick);
+        if (frontier.isEmpty()) {
+          break;
+        }
+        continue;
+      }
       ByteString parentId = frontierIds.get(pick);
       long parentStart = frontierStarts.get(pick);
-      int callee = random.nextInt(services);
+      int callee = callees[random.nextInt(callees.length)];
       long callStart = parentStart + 100_000L + random.nextInt(1_000_000);
       long duration = 1_000_000L + random.nextInt(10_000_000);
       ByteString clientId = id();
@@ -130,6 +163,7 @@ final class SyntheticTraffic {
         made++;
       }
     }
+    clockNanos += (long) (made * nanosPerSpan);
     return made;
   }
 

@@ -1,0 +1,54 @@
+package dev.faultline.analyzer.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faultline.analyzer.trace.NodeKey;
+import dev.faultline.schemas.proto.CallKind;
+import dev.faultline.schemas.proto.NodeType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class EdgeKeyTest {
+  /** Names that differ by a prefix, a separator, or a character around the separators. */
+  private static final String[] NAMES = {"", "a", "a|b", "ab", "a:b", "a b", "b", "é", "Z", "a|"};
+
+  @Test
+  void ordersEdgesAsTheirIdsDo() {
+    SplittableRandom random = new SplittableRandom(7);
+    List<EdgeKey> keys = new ArrayList<>();
+    NodeType[] types = {
+      NodeType.NODE_TYPE_SERVICE,
+      NodeType.NODE_TYPE_QUEUE,
+      NodeType.NODE_TYPE_DATABASE,
+      NodeType.NODE_TYPE_VIRTUAL,
+      NodeType.NODE_TYPE_ENTRY
+    };
+    CallKind[] kinds = {CallKind.CALL_KIND_SYNC, CallKind.CALL_KIND_PRODUCE};
+    for (int i = 0; i < 3_000; i++) {
+      keys.add(
+          new EdgeKey(
+              new NodeKey(types[random.nextInt(types.length)], name(random)),
+              name(random),
+              new NodeKey(types[random.nextInt(types.length)], name(random)),
+              name(random),
+              kinds[random.nextInt(kinds.length)]));
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      EdgeKey a = keys.get(i);
+      EdgeKey b = keys.get(random.nextInt(keys.size()));
+      assertThat(Integer.signum(a.compareTo(b)))
+          .as("%s vs %s", a.id(), b.id())
+          .isEqualTo(Integer.signum(a.id().compareTo(b.id())));
+      EdgeKey copy =
+          new EdgeKey(a.caller(), a.callerOperation(), a.callee(), a.calleeOperation(), a.kind());
+      assertThat(a.compareTo(copy)).isZero();
+    }
+  }
+
+  private static String name(SplittableRandom random) {
+    return NAMES[random.nextInt(NAMES.length)]
+        + (random.nextBoolean() ? "" : NAMES[random.nextInt(NAMES.length)]);
+  }
+}
