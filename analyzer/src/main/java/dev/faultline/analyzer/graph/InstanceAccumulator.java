@@ -1,6 +1,8 @@
 package dev.faultline.analyzer.graph;
 
 import dev.faultline.schemas.proto.InstanceStats;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,57 +14,84 @@ final class InstanceAccumulator {
 
   private static final String OTHER = "(other)";
 
-  private final Map<String, InstanceStats.Builder> instances = new TreeMap<>();
+  // Plain counters, not protobuf builders: this is on the path of every call and visit.
+  private final Map<String, Slot> instances = new HashMap<>();
+
+  /** One instance's figures. */
+  private static final class Slot {
+    final String instance;
+    String version;
+    long count;
+    long errors;
+    long retries;
+    double latencySumUs;
+    double latencySumSqUs;
+
+    Slot(String instance, String version) {
+      this.instance = instance;
+      this.version = version;
+    }
+  }
 
   void add(String instance, String version, boolean error, boolean retry, double latencyUs) {
-    InstanceStats.Builder stats = slot(instance, version);
-    stats.setCount(stats.getCount() + 1);
+    Slot slot = slot(instance, version);
+    slot.count++;
     if (error) {
-      stats.setErrors(stats.getErrors() + 1);
+      slot.errors++;
     }
     if (retry) {
-      stats.setRetries(stats.getRetries() + 1);
+      slot.retries++;
     }
     if (latencyUs >= 0) {
-      stats.setLatencySumUs(stats.getLatencySumUs() + latencyUs);
-      stats.setLatencySumSqUs(stats.getLatencySumSqUs() + latencyUs * latencyUs);
+      slot.latencySumUs += latencyUs;
+      slot.latencySumSqUs += latencyUs * latencyUs;
     }
   }
 
   void merge(List<InstanceStats> others) {
     for (InstanceStats other : others) {
-      InstanceStats.Builder stats = slot(other.getInstance(), other.getVersion());
-      stats
-          .setCount(stats.getCount() + other.getCount())
-          .setErrors(stats.getErrors() + other.getErrors())
-          .setRetries(stats.getRetries() + other.getRetries())
-          .setLatencySumUs(stats.getLatencySumUs() + other.getLatencySumUs())
-          .setLatencySumSqUs(stats.getLatencySumSqUs() + other.getLatencySumSqUs());
+      Slot slot = slot(other.getInstance(), other.getVersion());
+      slot.count += other.getCount();
+      slot.errors += other.getErrors();
+      slot.retries += other.getRetries();
+      slot.latencySumUs += other.getLatencySumUs();
+      slot.latencySumSqUs += other.getLatencySumSqUs();
     }
   }
 
   /** The slot of {@code instance}; its version is the one seen last (a redeploy keeps the id). */
-  private InstanceStats.Builder slot(String instance, String version) {
-    InstanceStats.Builder stats = instances.get(instance);
-    if (stats != null) {
-      if (!version.isEmpty() && !stats.getInstance().equals(OTHER)) {
-        stats.setVersion(version);
+  private Slot slot(String instance, String version) {
+    Slot slot = instances.get(instance);
+    if (slot != null) {
+      if (!version.isEmpty() && !OTHER.equals(slot.instance) && !version.equals(slot.version)) {
+        slot.version = version;
       }
-    } else {
-      String key = instances.size() >= MAX_INSTANCES ? OTHER : instance;
-      stats =
-          instances.computeIfAbsent(
-              key,
-              k ->
-                  InstanceStats.newBuilder()
-                      .setInstance(k)
-                      .setVersion(k.equals(OTHER) ? "" : version));
+      return slot;
     }
-    return stats;
+    if (instances.size() >= MAX_INSTANCES) {
+      return instances.computeIfAbsent(OTHER, k -> new Slot(OTHER, ""));
+    }
+    slot = new Slot(instance, version);
+    instances.put(instance, slot);
+    return slot;
   }
 
+  /** The instances in name order. */
   List<InstanceStats> toList() {
-    return instances.values().stream().map(InstanceStats.Builder::build).toList();
+    List<InstanceStats> out = new ArrayList<>(instances.size());
+    for (Slot slot : new TreeMap<>(instances).values()) {
+      out.add(
+          InstanceStats.newBuilder()
+              .setInstance(slot.instance)
+              .setVersion(slot.version)
+              .setCount(slot.count)
+              .setErrors(slot.errors)
+              .setRetries(slot.retries)
+              .setLatencySumUs(slot.latencySumUs)
+              .setLatencySumSqUs(slot.latencySumSqUs)
+              .build());
+    }
+    return out;
   }
 
   boolean isEmpty() {

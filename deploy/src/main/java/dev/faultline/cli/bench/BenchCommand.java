@@ -72,10 +72,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--stages",
       split = ",",
-      defaultValue = "decode,ingest,analyzer",
+      defaultValue = "decode,ingest,analyzer,analyzer-keyed",
       description =
           "Stages to measure besides the plain consumer, comma-separated: decode, topology (the"
-              + " analyzer's topology in process, no broker), ingest, analyzer (default"
+              + " analyzer's topology in process, no broker), ingest, analyzer, analyzer-keyed"
+              + " (the input as a collector with partition_traces_by_id writes it: one record per"
+              + " trace, keyed by its id, read without the spans topic) (default"
               + " ${DEFAULT-VALUE}).")
   List<String> stages;
 
@@ -124,6 +126,15 @@ public final class BenchCommand implements Callable<Integer> {
           result.ratioToPlainConsumer(),
           result.processCpuSeconds(),
           result.stageThreadCpuSeconds());
+    }
+    out.println();
+    out.println("memory of the Kafka Streams stages (whole JVM, broker included):");
+    for (BenchResult result : results) {
+      if (result.heapMaxAfterGcMiB() != null) {
+        out.printf(
+            "%-66s heap after GC max %,8.0f MiB   state on disk %,8.1f MiB%n",
+            result.stage(), result.heapMaxAfterGcMiB(), result.stateMiB());
+      }
     }
     out.println();
     out.println("busiest threads while each stage ran (CPU seconds; JIT and GC included):");

@@ -25,7 +25,8 @@ record BenchOptions(
     double eventRate,
     List<String> stages,
     List<String> guarantees) {
-  static final Set<String> STAGES = Set.of("decode", "topology", "ingest", "analyzer");
+  static final Set<String> STAGES =
+      Set.of("decode", "topology", "ingest", "analyzer", "analyzer-keyed");
   static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
   BenchOptions {

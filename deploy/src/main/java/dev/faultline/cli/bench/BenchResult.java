@@ -14,6 +14,9 @@ import java.util.Map;
  * @param stageThreadCpuSeconds CPU time of the stage's own threads (stream threads and their Kafka
  *     clients; the calling thread for in-process stages)
  * @param busiestThreads CPU seconds of the JVM's busiest thread groups while the stage ran
+ * @param heapMaxAfterGcMiB most heap in use right after a collection while the stage ran (the whole
+ *     JVM, broker included), or null where not measured
+ * @param stateMiB size of the stage's state directory (RocksDB) at its end, or null
  */
 record BenchResult(
     String stage,
@@ -23,7 +26,9 @@ record BenchResult(
     double ratioToPlainConsumer,
     double processCpuSeconds,
     double stageThreadCpuSeconds,
-    Map<String, Double> busiestThreads) {
+    Map<String, Double> busiestThreads,
+    Double heapMaxAfterGcMiB,
+    Double stateMiB) {
 
   static BenchResult of(String stage, long spans, long nanos, BenchResult plain, CpuMeter.Cpu cpu) {
     double seconds = nanos / 1e9;
@@ -36,6 +41,23 @@ record BenchResult(
         plain == null ? 1.0 : rate / plain.spansPerSecond(),
         cpu.processSeconds(),
         cpu.stageThreadSeconds(),
-        cpu.busiest());
+        cpu.busiest(),
+        null,
+        null);
+  }
+
+  /** This result with the memory the stage used. */
+  BenchResult withMemory(double heapMaxAfterGcMiB, double stateMiB) {
+    return new BenchResult(
+        stage,
+        spans,
+        seconds,
+        spansPerSecond,
+        ratioToPlainConsumer,
+        processCpuSeconds,
+        stageThreadCpuSeconds,
+        busiestThreads,
+        heapMaxAfterGcMiB,
+        stateMiB);
   }
 }

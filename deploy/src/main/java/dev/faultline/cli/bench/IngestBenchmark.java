@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.detect.Detectors;
+import dev.faultline.analyzer.query.SaramaCompatPartitioner;
 import dev.faultline.analyzer.replay.Replay;
 import dev.faultline.analyzer.runtime.AnalyzerRuntime;
 import dev.faultline.analyzer.runtime.StreamsSettings;
@@ -64,10 +65,12 @@ final class IngestBenchmark {
   private final String suffix = UUID.randomUUID().toString().substring(0, 8);
   private final String input = "bench-otlp-" + suffix;
   private final String output = "bench-spans-" + suffix;
+  private final String inputKeyed = "bench-otlp-keyed-" + suffix;
   private final String dlq = "bench-dlq-" + suffix;
   private final List<byte[]> sample = new ArrayList<>();
   private long spans;
   private long records;
+  private long keyedRecords;
   private long bytes;
   private int streamsRuns;
   private final long trafficStartNanos = System.currentTimeMillis() * 1_000_000L;
@@ -84,14 +87,15 @@ final class IngestBenchmark {
           .ensure(
               List.of(
                   new TopicAdmin.Spec(input, options.partitions(), (short) -1),
+                  new TopicAdmin.Spec(inputKeyed, options.partitions(), (short) -1),
                   new TopicAdmin.Spec(output, options.partitions(), (short) -1),
                   new TopicAdmin.Spec(dlq, 1, (short) -1)),
               Duration.ofSeconds(60));
       preload();
       List<BenchResult> results = new ArrayList<>();
       // The first pass warms the JIT and the page cache; only the second is reported.
-      plainConsumer();
-      BenchResult plain = plainConsumer();
+      plainConsumer(input, records, "");
+      BenchResult plain = plainConsumer(input, records, "plain consumer (parse only)");
       results.add(plain);
       if (options.stages().contains("decode")) {
         NormalizerSettings settings = new IngestConfig(Map.of()).normalizer();
@@ -120,9 +124,22 @@ final class IngestBenchmark {
         }
       }
       if (options.stages().contains("analyzer")) {
-        analyzer(admin, options.guarantees().get(0), plain);
+        analyzer(admin, options.guarantees().get(0), false, plain);
         for (String guarantee : options.guarantees()) {
-          results.add(analyzer(admin, guarantee, plain));
+          results.add(analyzer(admin, guarantee, false, plain));
+        }
+      }
+      if (options.stages().contains("analyzer-keyed")) {
+        // The records as a collector with partition_traces_by_id writes them: one per trace,
+        // keyed by its id. They are smaller and more, so they have their own plain consumer.
+        plainConsumer(inputKeyed, keyedRecords, "");
+        BenchResult plainKeyed =
+            plainConsumer(
+                inputKeyed, keyedRecords, "plain consumer, records keyed by trace id (parse only)");
+        results.add(plainKeyed);
+        analyzer(admin, options.guarantees().get(0), true, plainKeyed);
+        for (String guarantee : options.guarantees()) {
+          results.add(analyzer(admin, guarantee, true, plainKeyed));
         }
       }
       return results;
@@ -152,6 +169,19 @@ final class IngestBenchmark {
         ExportTraceServiceRequest request = traffic.next();
         byte[] value = request.toByteArray();
         producer.send(new ProducerRecord<>(input, value));
+        if (options.stages().contains("analyzer-keyed")) {
+          for (Map.Entry<String, ExportTraceServiceRequest> trace :
+              CollectorSplit.byTrace(request).entrySet()) {
+            String key = trace.getKey();
+            producer.send(
+                new ProducerRecord<>(
+                    inputKeyed,
+                    SaramaCompatPartitioner.partition(key, options.partitions()),
+                    key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    trace.getValue().toByteArray()));
+            keyedRecords++;
+          }
+        }
         spans += spanCount(request);
         records++;
         bytes += value.length;
@@ -203,7 +233,7 @@ final class IngestBenchmark {
         cpu.stop());
   }
 
-  private BenchResult plainConsumer() {
+  private BenchResult plainConsumer(String topic, long recordCount, String stage) {
     Map<String, Object> config = consumerConfig("bench-plain-" + UUID.randomUUID());
     long seen = 0;
     long parsedSpans = 0;
@@ -211,8 +241,8 @@ final class IngestBenchmark {
     long started = System.nanoTime();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(input));
-      while (seen < records) {
+      consumer.subscribe(List.of(topic));
+      while (seen < recordCount) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
           try {
             parsedSpans += spanCount(ExportTraceServiceRequest.parseFrom(record.value()));
@@ -223,8 +253,7 @@ final class IngestBenchmark {
         }
       }
     }
-    return BenchResult.of(
-        "plain consumer (parse only)", parsedSpans, System.nanoTime() - started, null, cpu.stop());
+    return BenchResult.of(stage, parsedSpans, System.nanoTime() - started, null, cpu.stop());
   }
 
   /** Decoding and normalising one record, by either path. */
@@ -294,16 +323,20 @@ final class IngestBenchmark {
   }
 
   /**
-   * The whole analyzer (ingest, trace assembly, windows, graph stage), done when its consumer group
-   * has committed everything of the input and of the spans topic.
+   * The whole analyzer (ingest, trace assembly, windows, graph stage, detectors), done when its
+   * consumer group has committed everything of the input, of the spans topic (unless the input is
+   * keyed by trace) and of the window parts sent to the graph stage.
    */
-  private BenchResult analyzer(Admin admin, String guarantee, BenchResult plain) throws Exception {
+  private BenchResult analyzer(Admin admin, String guarantee, boolean keyed, BenchResult plain)
+      throws Exception {
     String run = guarantee + "-" + suffix + "-" + (++streamsRuns);
     String applicationId = "bench-analyzer-" + run;
     String spans = "bench-spans-" + run;
+    String source = keyed ? inputKeyed : input;
     Path stateDir = Files.createTempDirectory("faultline-bench-");
     Map<String, Object> values = new HashMap<>();
-    values.put(IngestConfig.INPUT_TOPIC, input);
+    values.put(IngestConfig.INPUT_TOPIC, source);
+    values.put(IngestConfig.INPUT_KEYED_BY_TRACE, keyed);
     values.put(IngestConfig.SPANS_TOPIC, spans);
     values.put(IngestConfig.DLQ_TOPIC, dlq);
     values.put(IngestConfig.TOPIC_PARTITIONS, options.partitions());
@@ -321,30 +354,55 @@ final class IngestBenchmark {
         new AnalyzerMetrics(new SimpleMeterRegistry()),
         AnalyzerTopology.Hooks.none().withDetection(() -> Detectors.engine(config)));
     Properties props = StreamsSettings.of(config, client, "localhost:0");
-    Map<TopicPartition, Long> inputEnds = endOffsets(admin, input);
+    Map<TopicPartition, Long> inputEnds = endOffsets(admin, source);
     CpuMeter cpu = CpuMeter.start(applicationId);
     long started = System.nanoTime();
-    try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
+    try (HeapMeter heap = new HeapMeter();
+        KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
       streams.start();
-      while (!committedUpTo(admin, applicationId, inputEnds)) {
-        Thread.sleep(50);
+      awaitCommitted(admin, applicationId, inputEnds);
+      if (!keyed) {
+        // Everything is in the spans topic now; wait until trace assembly has read it all.
+        awaitCommitted(admin, applicationId, endOffsets(admin, spans));
       }
-      // Everything is in the spans topic now; wait until trace assembly has read it all.
-      Map<TopicPartition, Long> spanEnds = endOffsets(admin, spans);
-      while (!committedUpTo(admin, applicationId, spanEnds)) {
-        Thread.sleep(50);
-      }
+      awaitCommitted(
+          admin, applicationId, endOffsets(admin, applicationId + "-graph-partials-repartition"));
       long elapsed = System.nanoTime() - started;
-      return BenchResult.of(
-          "full analyzer: ingest + trace assembly + graph (" + guarantee + ")",
-          this.spans,
-          elapsed,
-          plain,
-          cpu.stop());
+      String stage =
+          keyed
+              ? "full analyzer, input keyed by trace id (" + guarantee + ")"
+              : "full analyzer: ingest + trace assembly + graph (" + guarantee + ")";
+      return BenchResult.of(stage, this.spans, elapsed, plain, cpu.stop())
+          .withMemory(heap.maxUsedAfterGcMiB(), directoryMiB(stateDir));
     } finally {
       try (var paths = Files.walk(stateDir)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  private static void awaitCommitted(Admin admin, String group, Map<TopicPartition, Long> ends)
+      throws Exception {
+    while (!committedUpTo(admin, group, ends)) {
+      Thread.sleep(50);
+    }
+  }
+
+  private static double directoryMiB(Path directory) throws java.io.IOException {
+    try (var paths = Files.walk(directory)) {
+      long bytes =
+          paths
+              .filter(Files::isRegularFile)
+              .mapToLong(
+                  p -> {
+                    try {
+                      return Files.size(p);
+                    } catch (java.io.IOException e) {
+                      return 0; // removed meanwhile (compaction)
+                    }
+                  })
+              .sum();
+      return bytes / (1024.0 * 1024.0);
     }
   }
 
