@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * lost.
  *
  * <p>For Alertmanager, the forwarder remembers the open incidents (read back from the compacted
- * topic at start) and sends them again every resend interval, so their alerts keep firing.
+ * topic when it is given the partition) and sends them again every resend interval, so their alerts
+ * keep firing; a standby forwarder of the same group sends nothing.
  */
 public final class Forwarder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
@@ -93,10 +96,9 @@ public final class Forwarder implements AutoCloseable {
             consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer = kafka;
       if (settings.kind() == TargetKind.ALERTMANAGER) {
-        loadOpenIncidents();
         nextResend = clock.instant().plus(settings.resendInterval());
       }
-      kafka.subscribe(List.of(settings.topic()));
+      kafka.subscribe(List.of(settings.topic()), new OpenIncidentsOnAssignment());
       LOG.info(
           "forwarding {} (group {}) to {} {}",
           settings.topic(),
@@ -229,9 +231,36 @@ public final class Forwarder implements AutoCloseable {
     return result;
   }
 
+  /**
+   * For Alertmanager, the open incidents are those of the partitions this forwarder owns: learnt
+   * again whenever it is given partitions (at start, or taking over from another forwarder of the
+   * group), forgotten when it owns none, so that a standby never sends stale states.
+   */
+  private final class OpenIncidentsOnAssignment implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (settings.kind() == TargetKind.ALERTMANAGER && !partitions.isEmpty()) {
+        open.clear();
+        loadOpenIncidents();
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      KafkaConsumer<String, byte[]> current = consumer;
+      if (current != null && current.assignment().stream().allMatch(partitions::contains)) {
+        open.clear();
+      }
+    }
+  }
+
   /** Sends every open incident to Alertmanager again so that their alerts do not expire. */
   private void resendIfDue() throws InterruptedException {
     if (nextResend == null || clock.instant().isBefore(nextResend) || open.isEmpty()) {
+      return;
+    }
+    KafkaConsumer<String, byte[]> current = consumer;
+    if (current == null || current.assignment().isEmpty()) {
       return;
     }
     Instant now = clock.instant();
@@ -259,7 +288,8 @@ public final class Forwarder implements AutoCloseable {
 
   /**
    * Reads the compacted alerts topic to its current end (without the group) to learn which
-   * incidents are open, so that a restarted forwarder keeps their alerts firing.
+   * incidents are open, so that a restarted forwarder keeps their alerts firing. The alerts topic
+   * has one partition, so owning any partition means owning all of it.
    */
   private void loadOpenIncidents() {
     Map<String, Object> config = new HashMap<>(consumerConfig);

@@ -126,6 +126,47 @@ class ForwarderIT {
   }
 
   @Test
+  void openIncidentsAreSentAgainAlsoByARestartedForwarderUntilTheyResolve(KafkaCluster kafka)
+      throws Exception {
+    String topic = topic(kafka);
+    String group = "forward-it-" + UUID.randomUUID();
+    try (FakeEndpoint alertmanager = new FakeEndpoint()) {
+      produce(kafka, topic, List.of(incident("inc-e", IncidentStatus.OPEN, Severity.MAJOR, 1)));
+      ForwarderSettings settings =
+          settings(
+              TargetKind.ALERTMANAGER,
+              alertmanager,
+              "/api/v2/alerts",
+              topic,
+              group,
+              Duration.ofMillis(500));
+      Running first = start(kafka, settings);
+      await(() -> alertmanager.requests().size() >= 2, "the open incident sent again");
+      first.stop();
+
+      int before = alertmanager.requests().size();
+      Running second = start(kafka, settings);
+      await(
+          () -> alertmanager.requests().size() >= before + 1,
+          "the restarted forwarder to send the open incident again");
+      assertThat(second.forwarder().delivered()).as("nothing new to deliver").isZero();
+      JsonNode resent = JSON.readTree(alertmanager.requests().get(before).body());
+      assertThat(resent).hasSize(1);
+      assertThat(resent.get(0).get("labels").get("incident_id").asText()).isEqualTo("inc-e");
+      assertThat(Instant.parse(resent.get(0).get("endsAt").asText())).isAfter(Instant.now());
+
+      produce(kafka, topic, List.of(incident("inc-e", IncidentStatus.RESOLVED, Severity.MAJOR, 2)));
+      await(() -> second.forwarder().delivered() == 1, "the resolution delivered");
+      int afterResolution = alertmanager.requests().size();
+      Thread.sleep(1_500);
+      second.stop();
+      assertThat(alertmanager.requests())
+          .as("nothing sent again once resolved")
+          .hasSize(afterResolution);
+    }
+  }
+
+  @Test
   void aStateTheTargetRefusesForGoodIsCountedAndSkipped(KafkaCluster kafka) throws Exception {
     String topic = topic(kafka);
     String group = "forward-it-" + UUID.randomUUID();
@@ -176,6 +217,16 @@ class ForwarderIT {
 
   private static ForwarderSettings settings(
       TargetKind kind, FakeEndpoint endpoint, String path, String topic, String group) {
+    return settings(kind, endpoint, path, topic, group, Duration.ofSeconds(60));
+  }
+
+  private static ForwarderSettings settings(
+      TargetKind kind,
+      FakeEndpoint endpoint,
+      String path,
+      String topic,
+      String group,
+      Duration resendInterval) {
     return new ForwarderSettings(
         kind,
         endpoint.uri(path),
@@ -185,7 +236,7 @@ class ForwarderIT {
         Duration.ofSeconds(5),
         Duration.ofMillis(100),
         Duration.ofMillis(400),
-        Duration.ofSeconds(60),
+        resendInterval,
         null);
   }
 
