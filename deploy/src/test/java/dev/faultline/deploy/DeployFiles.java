@@ -111,7 +111,7 @@ final class DeployFiles {
     return names;
   }
 
-  /** The metric names used in PromQL (rules, dashboard) and listed in docs/operations.md. */
+  /** The metric names used in PromQL (rules, dashboard) and named in the operations docs. */
   static Map<String, Set<String>> metricNamesInDeployFiles() {
     Map<String, Set<String>> named = new TreeMap<>();
     for (Path file : configFiles()) {
@@ -121,8 +121,9 @@ final class DeployFiles {
         named.put(MODULE.relativize(file).toString(), names);
       }
     }
-    Path operations = REPOSITORY.resolve("docs/operations.md");
-    named.put("docs/operations.md", metricNames(text(operations)));
+    for (String doc : List.of("docs/operations.md", "docs/alerts.md")) {
+      named.put(doc, metricNames(text(REPOSITORY.resolve(doc))));
+    }
     return named;
   }
 
