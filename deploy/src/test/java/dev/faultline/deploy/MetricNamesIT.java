@@ -20,11 +20,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -83,6 +87,7 @@ class MetricNamesIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.statusCode()).isEqualTo(200);
       served.addAll(DeployFiles.sampleNames(metrics.body()));
+      assertLagSeriesMatchTheRulesSelector(metrics.body());
     }
     PrometheusMeterRegistry forwarderRegistry =
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -105,11 +110,38 @@ class MetricNamesIT {
     Files.write(DeployFiles.MODULE.resolve("target/served-metric-names.txt"), served);
 
     Map<String, Set<String>> named = DeployFiles.metricNamesInDeployFiles();
+    assertThat(named.values().stream().flatMap(Set::stream))
+        .as("the check is not vacuous")
+        .contains("faultline_ingest_dlq_records_total", "faultline_forward_failures_total");
     assertThat(named).as("files that name metrics").isNotEmpty();
     named.forEach(
         (file, names) ->
             assertThat(served)
                 .as("metrics named in %s that /metrics does not serve", file)
                 .containsAll(names));
+  }
+
+  /**
+   * The lag rule selects the stream threads' consumers by {@code client_id}: some lag series of a
+   * running instance must carry a client id that its regex matches.
+   */
+  private static void assertLagSeriesMatchTheRulesSelector(String exposition) {
+    String rules = DeployFiles.text(DeployFiles.MODULE.resolve("prometheus/faultline-rules.yaml"));
+    Matcher selector =
+        Pattern.compile(
+                "kafka_consumer_fetch_manager_records_lag_max\\{[^}]*client_id=~\"([^\"]+)\"")
+            .matcher(rules);
+    assertThat(selector.find()).as("the lag rule's client_id selector").isTrue();
+    Pattern clientIds = Pattern.compile(selector.group(1));
+    Matcher series =
+        Pattern.compile(
+                "(?m)^kafka_consumer_fetch_manager_records_lag_max\\{[^}]*client_id=\"([^\"]+)\"")
+            .matcher(exposition);
+    List<String> seen = new ArrayList<>();
+    while (series.find()) {
+      seen.add(series.group(1));
+    }
+    assertThat(seen).as("lag series served").isNotEmpty();
+    assertThat(seen).anyMatch(id -> clientIds.matcher(id).matches());
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.faultline.deploy.IncidentSchema;
+import dev.faultline.schemas.incident.IncidentJson;
 import dev.faultline.schemas.incident.IncidentStatus;
 import dev.faultline.schemas.incident.Severity;
 import java.time.Instant;
@@ -87,6 +89,14 @@ class AlertmanagerAlertsTest {
         .isEqualTo("http://am:9093/api/v2/alerts");
     assertThat(ForwarderSettings.endpoint(TargetKind.WEBHOOK, "http://hook:80").toString())
         .isEqualTo("http://hook:80");
+  }
+
+  @Test
+  void theTestsIncidentsAreValidIncidents() {
+    for (IncidentStatus status : IncidentStatus.values()) {
+      String json = IncidentJson.writeString(incident("inc-1", status, Severity.MAJOR, 1));
+      assertThat(IncidentSchema.violations(json)).as(json).isEmpty();
+    }
   }
 
   @Test
