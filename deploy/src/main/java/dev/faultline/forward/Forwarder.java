@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.faultline.schemas.incident.Incident;
 import dev.faultline.schemas.incident.IncidentJson;
-import dev.faultline.schemas.incident.IncidentStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +57,7 @@ public final class Forwarder implements AutoCloseable {
   private final HttpTarget target;
   private final Clock clock;
   private final ForwarderMetrics metrics;
-  private final Map<String, Incident> open = new ConcurrentHashMap<>();
+  private final OpenIncidents open = new OpenIncidents();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean started;
@@ -221,12 +219,11 @@ public final class Forwarder implements AutoCloseable {
                 now.plus(settings.alertValidity()),
                 settings.generatorUrl()));
     HttpTarget.Result result = target.post(body, "application/json", Map.of());
-    if (result.outcome() != HttpTarget.Outcome.RETRY) {
-      if (incident.status() == IncidentStatus.RESOLVED) {
-        open.remove(incident.id());
-      } else {
-        open.put(incident.id(), incident);
-      }
+    switch (result.outcome()) {
+      case ACCEPTED -> open.update(incident);
+      // Sending it again would be refused again.
+      case REJECTED -> open.forget(incident.id());
+      case RETRY -> {}
     }
     return result;
   }
@@ -240,8 +237,8 @@ public final class Forwarder implements AutoCloseable {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       if (settings.kind() == TargetKind.ALERTMANAGER && !partitions.isEmpty()) {
-        open.clear();
-        loadOpenIncidents();
+        // The alerts topic has one partition: owning any means owning all of it.
+        open.load(consumerConfig, settings.topic(), () -> running);
       }
     }
 
@@ -266,7 +263,7 @@ public final class Forwarder implements AutoCloseable {
     Instant now = clock.instant();
     nextResend = now.plus(settings.resendInterval());
     var alerts = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-    for (Incident incident : open.values()) {
+    for (Incident incident : open.all()) {
       alerts.add(
           AlertmanagerAlerts.alert(
               incident, now.plus(settings.alertValidity()), settings.generatorUrl()));
@@ -283,57 +280,6 @@ public final class Forwarder implements AutoCloseable {
           target.uri(),
           result.detail(),
           settings.resendInterval().toSeconds());
-    }
-  }
-
-  /**
-   * Reads the compacted alerts topic to its current end (without the group) to learn which
-   * incidents are open, so that a restarted forwarder keeps their alerts firing. The alerts topic
-   * has one partition, so owning any partition means owning all of it.
-   */
-  private void loadOpenIncidents() {
-    Map<String, Object> config = new HashMap<>(consumerConfig);
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    try (KafkaConsumer<String, byte[]> reader =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          reader.partitionsFor(settings.topic(), Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      reader.assign(partitions);
-      reader.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = reader.endOffsets(partitions);
-      while (running
-          && partitions.stream().anyMatch(p -> reader.position(p) < end.getOrDefault(p, 0L))) {
-        for (ConsumerRecord<String, byte[]> record : reader.poll(POLL)) {
-          remember(record);
-        }
-      }
-      LOG.info("{} open incident(s) on {} at start", open.size(), settings.topic());
-    } catch (KafkaException e) {
-      LOG.warn(
-          "could not read the open incidents of {} ({}); they are sent again once updated",
-          settings.topic(),
-          e.getMessage());
-    }
-  }
-
-  private void remember(ConsumerRecord<String, byte[]> record) {
-    if (record.value() == null) {
-      if (record.key() != null) {
-        open.remove(record.key());
-      }
-      return;
-    }
-    try {
-      Incident incident = IncidentJson.read(record.value());
-      if (incident.status() == IncidentStatus.RESOLVED) {
-        open.remove(incident.id());
-      } else {
-        open.put(incident.id(), incident);
-      }
-    } catch (IOException | RuntimeException e) {
-      // Unreadable states are counted when the group reaches them.
     }
   }
 
