@@ -115,10 +115,13 @@ class ComposeFileTest {
         }
       }
     }
-    JsonNode build = services.get("faultline").get("build");
-    assertThat(DeployFiles.MODULE.resolve(build.get("context").asText()).normalize())
-        .isEqualTo(DeployFiles.REPOSITORY);
-    assertThat(DeployFiles.REPOSITORY.resolve(build.get("dockerfile").asText())).isRegularFile();
+    for (String name : List.of("faultline", "simulator", "forwarder")) {
+      JsonNode build = services.get(name).get("build");
+      assertThat(build).as("%s builds the image rather than pulling it", name).isNotNull();
+      assertThat(DeployFiles.MODULE.resolve(build.get("context").asText()).normalize())
+          .isEqualTo(DeployFiles.REPOSITORY);
+      assertThat(DeployFiles.REPOSITORY.resolve(build.get("dockerfile").asText())).isRegularFile();
+    }
   }
 
   /** The version of the Kafka jars on the classpath, as kafka-clients records it. */
