@@ -162,7 +162,10 @@ public final class Forwarder implements AutoCloseable {
         case REJECTED -> {
           metrics.rejected();
           LOG.error(
-              "{} refused {} for good ({}); skipping it", target.uri(), describe(record), result);
+              "{} refused {} for good ({}); skipping it",
+              target.uri(),
+              describe(record),
+              result.detail());
           return true;
         }
         case RETRY -> {
