@@ -37,8 +37,10 @@ import picocli.CommandLine.Option;
           + " with backoff.",
       "",
       "Examples:",
-      "  faultline forward --bootstrap-servers kafka:9092 --to alertmanager http://alertmanager:9093",
-      "  faultline forward --bootstrap-servers kafka:9092 --to webhook https://hooks.example/faultline"
+      "  faultline forward --bootstrap-servers kafka:9092 \\",
+      "      --to alertmanager http://alertmanager:9093",
+      "  faultline forward --bootstrap-servers kafka:9092 \\",
+      "      --to webhook https://hooks.example/faultline"
     })
 final class ForwardCommand implements Callable<Integer> {
   @Mixin SettingsOptions settings;
@@ -47,7 +49,8 @@ final class ForwardCommand implements Callable<Integer> {
       names = "--to",
       arity = "2",
       required = true,
-      paramLabel = "TARGET",
+      paramLabel = "webhook|alertmanager URL",
+      hideParamSyntax = true,
       description =
           "webhook URL, or alertmanager URL (a bare http://host:9093 gets /api/v2/alerts).")
   List<String> to;
@@ -174,6 +177,10 @@ final class ForwardCommand implements Callable<Integer> {
   }
 
   private TargetKind parseTarget() {
+    if (to.size() != 2) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--to: give one target, e.g. --to alertmanager http://am:9093");
+    }
     try {
       return TargetKind.parse(to.get(0));
     } catch (IllegalArgumentException e) {

@@ -61,6 +61,24 @@ class FaultlineCliTest {
   }
 
   @Test
+  void forwardToTwoTargetsIsRefused() {
+    Run run =
+        run(
+            "forward",
+            "--bootstrap-servers",
+            "localhost:1",
+            "--to",
+            "webhook",
+            "http://a",
+            "--to",
+            "webhook",
+            "http://b");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("give one target");
+  }
+
+  @Test
   void forwardWithoutAClusterSaysHowToGiveOne() {
     Run run = run("forward", "--to", "webhook", "http://localhost:1/hook");
 
