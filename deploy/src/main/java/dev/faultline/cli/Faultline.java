@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ReceiveCommand.class,
       QueryCommand.class,
       AlertsCommand.class,
+      ForwardCommand.class,
       DemoCommand.class,
       SimulateCommand.class,
       ReplayCommand.class,

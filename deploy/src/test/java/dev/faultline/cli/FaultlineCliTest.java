@@ -35,7 +35,9 @@ class FaultlineCliTest {
   @Test
   void everySubcommandHasHelp() {
     for (String command :
-        new String[] {"run", "receive", "query", "alerts", "replay", "eval", "bench", "config"}) {
+        new String[] {
+          "run", "receive", "query", "alerts", "forward", "replay", "eval", "bench", "config"
+        }) {
       Run run = run(command, "--help");
       assertThat(run.exit()).as(command).isZero();
       assertThat(run.out()).as(command).contains("Usage: faultline " + command);
@@ -48,6 +50,40 @@ class FaultlineCliTest {
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--bootstrap-servers").contains("--embedded");
+  }
+
+  @Test
+  void forwardToAnUnknownTargetSaysWhichOnesExist() {
+    Run run = run("forward", "--bootstrap-servers", "localhost:1", "--to", "pagerduty", "http://x");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("'webhook' or 'alertmanager'");
+  }
+
+  @Test
+  void forwardToTwoTargetsIsRefused() {
+    Run run =
+        run(
+            "forward",
+            "--bootstrap-servers",
+            "localhost:1",
+            "--to",
+            "webhook",
+            "http://a",
+            "--to",
+            "webhook",
+            "http://b");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("give one target");
+  }
+
+  @Test
+  void forwardWithoutAClusterSaysHowToGiveOne() {
+    Run run = run("forward", "--to", "webhook", "http://localhost:1/hook");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("--bootstrap-servers");
   }
 
   @Test
