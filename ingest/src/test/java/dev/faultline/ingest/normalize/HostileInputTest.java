@@ -89,11 +89,15 @@ class HostileInputTest {
               + "{\"stringValue\":\"leaf\"}"
               + "]}}".repeat(depth)
               + "}]}]}]}]}";
+      boolean jsonRefused;
       try {
         decoder.decode(nested.getBytes(StandardCharsets.UTF_8));
+        jsonRefused = false;
       } catch (OtlpDecodeException expected) {
-        // refused: too deep
+        jsonRefused = true; // past the decoder's nesting limit (64 levels in all)
       }
+      // Each level of arrays is three JSON levels, below nine of the request's own.
+      assertThat(jsonRefused).as("JSON at depth " + depth).isEqualTo(9 + 3 * depth + 1 > 64);
       byte[] proto = deepProtobuf(depth);
       boolean parseFromRefuses;
       try {
