@@ -64,6 +64,11 @@ public final class WindowAggregator {
 
   public void add(Call call, long streamTimeMs) {
     Window window = windowFor(call.timeMs(), streamTimeMs);
+    EdgeAccumulator known = window.edges.get(EdgeKey.of(call));
+    if (known != null) {
+      known.add(call); // the usual case: its names were admitted with its first call
+      return;
+    }
     CardinalityLimit bound = window.limit;
     NodeKey caller = bound.node(call.caller());
     NodeKey callee = bound.node(call.callee());
@@ -82,6 +87,11 @@ public final class WindowAggregator {
 
   public void add(Visit visit, long streamTimeMs) {
     Window window = windowFor(visit.timeMs(), streamTimeMs);
+    NodeAccumulator known = window.nodes.get(new OperationKey(visit.service(), visit.operation()));
+    if (known != null) {
+      known.add(visit);
+      return;
+    }
     CardinalityLimit bound = window.limit;
     NodeKey node = bound.node(NodeKey.service(visit.service()));
     OperationKey key = new OperationKey(node.name(), bound.operation(node, visit.operation()));
