@@ -78,6 +78,9 @@ final class ConfigCommand implements Callable<Integer> {
       return "(required)";
     }
     Object value = key.defaultValue;
+    if (value == null) {
+      return "(none)";
+    }
     if (key.name.equals(AnalyzerConfig.STATE_DIR)) {
       return "`${java.io.tmpdir}/faultline-state`";
     }

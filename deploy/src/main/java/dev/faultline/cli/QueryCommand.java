@@ -20,7 +20,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "query",
     mixinStandardHelpOptions = true,
-    description = "Ask a running Faultline about the reconstructed call graph.",
+    description = {
+      "Ask a running Faultline about the reconstructed call graph.",
+      "When its API requires a token, put it in the environment variable FAULTLINE_API_TOKEN."
+    },
     subcommands = {
       QueryCommand.Graph.class,
       QueryCommand.Service.class,
@@ -34,6 +37,9 @@ final class QueryCommand implements Runnable {
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
+
+  /** The environment variable holding the API's bearer token (faultline.api.auth.token). */
+  static final String TOKEN_ENV = "FAULTLINE_API_TOKEN";
 
   /** Options shared by the query subcommands. */
   static final class Common {
@@ -68,14 +74,15 @@ final class QueryCommand implements Runnable {
     }
 
     JsonNode get(String address, PrintWriter err) throws Exception {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(address)).timeout(Duration.ofSeconds(30)).GET();
+      // From the environment, not an option, so that it never shows in a process listing.
+      String token = System.getenv(TOKEN_ENV);
+      if (token != null && !token.isBlank()) {
+        request.header("Authorization", "Bearer " + token.trim());
+      }
       HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(address))
-                      .timeout(Duration.ofSeconds(30))
-                      .GET()
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+          HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode body = new ObjectMapper().readTree(response.body());
       if (response.statusCode() >= 400) {
         throw new IllegalStateException(

@@ -1,6 +1,7 @@
 package dev.faultline.analyzer.config;
 
 import dev.faultline.ingest.config.IngestConfig;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -8,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Every setting of a Faultline instance: the ingest keys plus the analyzer's. Parsed and validated
@@ -23,6 +25,16 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String API_HOST = "faultline.api.host";
   public static final String API_PORT = "faultline.api.port";
   public static final String API_ADVERTISED_HOST = "faultline.api.advertised.host";
+  public static final String API_AUTH_TOKEN = "faultline.api.auth.token";
+  public static final String API_TLS_KEYSTORE_PATH = "faultline.api.tls.keystore.path";
+  public static final String API_TLS_KEYSTORE_PASSWORD = "faultline.api.tls.keystore.password";
+  public static final String API_TLS_KEYSTORE_TYPE = "faultline.api.tls.keystore.type";
+  public static final String API_CORS_ORIGINS = "faultline.api.cors.allowed.origins";
+  public static final String API_RATE_LIMIT = "faultline.api.rate.limit";
+  public static final String API_MAX_REQUEST_BYTES = "faultline.api.max.request.bytes";
+  public static final String WINDOW_MAX_NODES = "faultline.window.max.nodes";
+  public static final String WINDOW_MAX_OPERATIONS = "faultline.window.max.operations";
+  public static final String WINDOW_MAX_EDGES = "faultline.window.max.edges";
   public static final String GRAPH_TOPIC = "faultline.graph.topic";
   public static final String ALERTS_TOPIC = "faultline.alerts.topic";
   public static final String ALERTS_FORMAT = "faultline.alerts.format";
@@ -163,6 +175,59 @@ public final class AnalyzerConfig extends AbstractConfig {
             "Host name other instances use to reach this one's API (interactive queries);"
                 + " empty means this machine's host name.")
         .define(
+            API_AUTH_TOKEN,
+            Type.PASSWORD,
+            null,
+            Importance.MEDIUM,
+            "When set, the API and /metrics answer only requests with 'Authorization: Bearer"
+                + " <token>' (others get 401 with WWW-Authenticate); /health and the web page's"
+                + " static files stay open. Instances forward trace queries to each other with it."
+                + " Never logged.")
+        .define(
+            API_TLS_KEYSTORE_PATH,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "A keystore (PKCS12 by default) with the API's key and certificate: when set, the"
+                + " API and the web page are served over HTTPS only.")
+        .define(
+            API_TLS_KEYSTORE_PASSWORD,
+            Type.PASSWORD,
+            null,
+            Importance.MEDIUM,
+            "Password of the keystore (and of its key). Never logged.")
+        .define(
+            API_TLS_KEYSTORE_TYPE,
+            Type.STRING,
+            "PKCS12",
+            ValidString.in("PKCS12", "JKS"),
+            Importance.LOW,
+            "Type of the keystore.")
+        .define(
+            API_CORS_ORIGINS,
+            Type.LIST,
+            List.of(),
+            Importance.LOW,
+            "Origins (e.g. https://grafana.example.com, or *) whose pages may call the API from"
+                + " a browser. Empty (the default): no CORS headers, so browsers keep other"
+                + " origins out.")
+        .define(
+            API_RATE_LIMIT,
+            Type.DOUBLE,
+            50.0,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Requests a second each client address may make to the API on average (bursts of"
+                + " twice that, at least 10); more get 429 with Retry-After. 0 turns it off.")
+        .define(
+            API_MAX_REQUEST_BYTES,
+            Type.INT,
+            16_384,
+            Range.atLeast(1_024),
+            Importance.LOW,
+            "Longest request target (path and query) and largest body the API accepts; longer"
+                + " targets get 414, larger bodies 413.")
+        .define(
             GRAPH_TOPIC,
             Type.STRING,
             "faultline.graph",
@@ -245,6 +310,32 @@ public final class AnalyzerConfig extends AbstractConfig {
             Importance.LOW,
             "How far stream time must pass a window's end before it closes. Later data is not"
                 + " dropped: it counts in the oldest open window and as late.")
+        .define(
+            WINDOW_MAX_NODES,
+            Type.INT,
+            1_000,
+            Range.atLeast(10),
+            Importance.LOW,
+            "Distinct nodes (services, queues, databases, peers) one task keeps per window; calls"
+                + " and visits of further ones count under the node '(other)' of their type.")
+        .define(
+            WINDOW_MAX_OPERATIONS,
+            Type.INT,
+            10_000,
+            Range.atLeast(10),
+            Importance.LOW,
+            "Distinct operations (of all nodes) one task keeps per window; further operations"
+                + " count as their node's operation '(other)'.")
+        .define(
+            WINDOW_MAX_EDGES,
+            Type.INT,
+            20_000,
+            Range.atLeast(10),
+            Importance.LOW,
+            "Distinct edges one task keeps per window; further edges count between the same"
+                + " nodes from and to operation '(other)' (past a tenth more, they are dropped)."
+                + " Every fold is counted in faultline_window_cardinality_overflow_total{kind} and"
+                + " warned about at most every 10 s.")
         .define(
             GRAPH_FINALIZE_TIMEOUT_MS,
             Type.LONG,
@@ -609,5 +700,46 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public String apiAdvertisedHost() {
     return getString(API_ADVERTISED_HOST);
+  }
+
+  /** The API's token, or null; prints as {@code [hidden]}. */
+  public Password apiAuthToken() {
+    return getPassword(API_AUTH_TOKEN);
+  }
+
+  public String apiTlsKeystorePath() {
+    return getString(API_TLS_KEYSTORE_PATH);
+  }
+
+  public Password apiTlsKeystorePassword() {
+    return getPassword(API_TLS_KEYSTORE_PASSWORD);
+  }
+
+  public String apiTlsKeystoreType() {
+    return getString(API_TLS_KEYSTORE_TYPE);
+  }
+
+  public List<String> apiCorsOrigins() {
+    return getList(API_CORS_ORIGINS);
+  }
+
+  public double apiRateLimit() {
+    return getDouble(API_RATE_LIMIT);
+  }
+
+  public int apiMaxRequestBytes() {
+    return getInt(API_MAX_REQUEST_BYTES);
+  }
+
+  public int windowMaxNodes() {
+    return getInt(WINDOW_MAX_NODES);
+  }
+
+  public int windowMaxEdges() {
+    return getInt(WINDOW_MAX_EDGES);
+  }
+
+  public int windowMaxOperations() {
+    return getInt(WINDOW_MAX_OPERATIONS);
   }
 }

@@ -1,6 +1,7 @@
 package dev.faultline.analyzer.graph;
 
 import dev.faultline.analyzer.trace.Call;
+import dev.faultline.analyzer.trace.NodeKey;
 import dev.faultline.analyzer.trace.Visit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,36 +21,81 @@ public final class WindowAggregator {
 
   private final long windowMs;
   private final long graceMs;
+  private final CardinalityLimit limit;
   private final TreeMap<Long, Window> open = new TreeMap<>();
   private long closedUpTo = Long.MIN_VALUE;
 
   public WindowAggregator(long windowMs, long graceMs) {
+    this(windowMs, graceMs, CardinalityLimit.none());
+  }
+
+  /**
+   * @param limit the bounds on distinct nodes, operations and edges of each window
+   */
+  public WindowAggregator(long windowMs, long graceMs, CardinalityLimit limit) {
     if (windowMs < 1 || graceMs < 0) {
       throw new IllegalArgumentException("window must be positive and grace not negative");
     }
     this.windowMs = windowMs;
     this.graceMs = graceMs;
+    this.limit = java.util.Objects.requireNonNull(limit, "limit");
   }
 
-  /** One closed window: its statistics and how many records arrived late into it. */
+  /**
+   * One closed window: its statistics, how many records arrived late into it, and what its
+   * cardinality limit folded or dropped.
+   */
   public record Closed(
       long startMs,
       long endMs,
       List<EdgeAccumulator> edges,
       List<NodeAccumulator> nodes,
-      long lateRecords) {}
+      long lateRecords,
+      CardinalityLimit.Overflow overflow) {
+    public Closed(
+        long startMs,
+        long endMs,
+        List<EdgeAccumulator> edges,
+        List<NodeAccumulator> nodes,
+        long lateRecords) {
+      this(startMs, endMs, edges, nodes, lateRecords, new CardinalityLimit.Overflow());
+    }
+  }
 
   public void add(Call call, long streamTimeMs) {
     Window window = windowFor(call.timeMs(), streamTimeMs);
-    window.edges.computeIfAbsent(EdgeKey.of(call), EdgeAccumulator::new).add(call);
+    EdgeAccumulator known = window.edges.get(EdgeKey.of(call));
+    if (known != null) {
+      known.add(call); // the usual case: its names were admitted with its first call
+      return;
+    }
+    CardinalityLimit bound = window.limit;
+    NodeKey caller = bound.node(call.caller());
+    NodeKey callee = bound.node(call.callee());
+    EdgeKey key =
+        new EdgeKey(
+            caller,
+            bound.operation(caller, call.callerOperation()),
+            callee,
+            bound.operation(callee, call.calleeOperation()),
+            call.kind());
+    key = bound.edge(key, window.edges);
+    if (key != null) {
+      window.edges.computeIfAbsent(key, EdgeAccumulator::new).add(call);
+    }
   }
 
   public void add(Visit visit, long streamTimeMs) {
     Window window = windowFor(visit.timeMs(), streamTimeMs);
-    window
-        .nodes
-        .computeIfAbsent(new OperationKey(visit.service(), visit.operation()), NodeAccumulator::new)
-        .add(visit);
+    NodeAccumulator known = window.nodes.get(new OperationKey(visit.service(), visit.operation()));
+    if (known != null) {
+      known.add(visit);
+      return;
+    }
+    CardinalityLimit bound = window.limit;
+    NodeKey node = bound.node(NodeKey.service(visit.service()));
+    OperationKey key = new OperationKey(node.name(), bound.operation(node, visit.operation()));
+    window.nodes.computeIfAbsent(key, NodeAccumulator::new).add(visit);
   }
 
   private Window windowFor(long timeMs, long streamTimeMs) {
@@ -58,11 +104,15 @@ public final class WindowAggregator {
       // Late: into the oldest window still open (or the current one).
       long current = Math.floorDiv(streamTimeMs, windowMs) * windowMs;
       long target = open.isEmpty() ? Math.max(current, closedUpTo) : open.firstKey();
-      Window window = open.computeIfAbsent(target, Window::new);
+      Window window = open.computeIfAbsent(target, this::newWindow);
       window.late++;
       return window;
     }
-    return open.computeIfAbsent(start, Window::new);
+    return open.computeIfAbsent(start, this::newWindow);
+  }
+
+  private Window newWindow(long start) {
+    return new Window(start, limit.fresh());
   }
 
   /**
@@ -90,7 +140,8 @@ public final class WindowAggregator {
                 next + windowMs,
                 new ArrayList<>(window.edges.values()),
                 new ArrayList<>(window.nodes.values()),
-                window.late));
+                window.late,
+                window.limit.overflow()));
       } else if (empty++ < MAX_EMPTY_WINDOWS) {
         out.add(new Closed(next, next + windowMs, List.of(), List.of(), 0));
       } else {
@@ -117,12 +168,14 @@ public final class WindowAggregator {
 
   private static final class Window {
     final long start;
+    final CardinalityLimit limit;
     final Map<EdgeKey, EdgeAccumulator> edges = new HashMap<>();
     final Map<OperationKey, NodeAccumulator> nodes = new HashMap<>();
     long late;
 
-    Window(long start) {
+    Window(long start, CardinalityLimit limit) {
       this.start = start;
+      this.limit = limit;
     }
   }
 }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -32,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
   private final ExecutorService executor;
   private final List<Route> routes;
   private final List<StreamRoute> streams;
+  private final ApiGuard guard;
 
   /** A route that streams its answer (server-sent events) instead of returning it whole. */
   public record StreamRoute(Pattern pattern, Consumer<HttpExchange> handler) {
@@ -58,8 +61,13 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private ApiServer(
-      HttpServer server, ExecutorService executor, List<Route> routes, List<StreamRoute> streams) {
+      HttpServer server,
+      ExecutorService executor,
+      List<Route> routes,
+      List<StreamRoute> streams,
+      ApiGuard guard) {
     this.server = server;
+    this.guard = guard;
     this.executor = executor;
     this.routes = List.copyOf(routes);
     this.streams = List.copyOf(streams);
@@ -73,7 +81,30 @@ public final class ApiServer implements AutoCloseable {
   /** Starts serving {@code routes} and the streaming {@code streams} on host:port. */
   public static ApiServer start(
       String host, int port, List<Route> routes, List<StreamRoute> streams) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    return start(host, port, routes, streams, ApiGuard.Options.open());
+  }
+
+  /**
+   * Starts serving {@code routes} and {@code streams} on host:port, over HTTPS when {@code options}
+   * has a TLS context, with its token, CORS origins and limits.
+   */
+  public static ApiServer start(
+      String host,
+      int port,
+      List<Route> routes,
+      List<StreamRoute> streams,
+      ApiGuard.Options options)
+      throws IOException {
+    requireNonNull(options, "options");
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    HttpServer server;
+    if (options.tls() != null) {
+      HttpsServer https = HttpsServer.create(address, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(options.tls()));
+      server = https;
+    } else {
+      server = HttpServer.create(address, 64);
+    }
     AtomicInteger threads = new AtomicInteger();
     ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -84,10 +115,14 @@ public final class ApiServer implements AutoCloseable {
               return thread;
             });
     server.setExecutor(executor);
-    ApiServer api = new ApiServer(server, executor, routes, streams);
+    ApiServer api = new ApiServer(server, executor, routes, streams, new ApiGuard(options));
     server.createContext("/", api::handle);
     server.start();
-    LOG.info("API listening on {}", server.getAddress());
+    LOG.info(
+        "API listening on {} ({}{})",
+        server.getAddress(),
+        options.tls() != null ? "https" : "http",
+        options.tokenRequired() ? ", bearer token required" : "");
     return api;
   }
 
@@ -96,9 +131,15 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    Response refused = guard.check(exchange);
+    if (refused != null) {
+      send(exchange, refused);
+      return;
+    }
     if (exchange.getRequestMethod().equals("GET")) {
       for (StreamRoute route : streams) {
         if (route.pattern().matcher(exchange.getRequestURI().getRawPath()).matches()) {
+          guard.allowOrigin(exchange, exchange.getResponseHeaders());
           route.handler().accept(exchange);
           return;
         }
@@ -117,6 +158,10 @@ public final class ApiServer implements AutoCloseable {
       LOG.warn("API request {} failed", exchange.getRequestURI().getPath(), e);
       response = Response.error(500, "internal error: " + e.getClass().getSimpleName());
     }
+    send(exchange, response);
+  }
+
+  private void send(HttpExchange exchange, Response response) {
     try (exchange) {
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -124,6 +169,7 @@ public final class ApiServer implements AutoCloseable {
       for (Map.Entry<String, String> header : response.headers().entrySet()) {
         exchange.getResponseHeaders().set(header.getKey(), header.getValue());
       }
+      guard.allowOrigin(exchange, exchange.getResponseHeaders());
       boolean head = exchange.getRequestMethod().equals("HEAD");
       exchange.sendResponseHeaders(
           response.status(), head || response.body().length == 0 ? -1 : response.body().length);

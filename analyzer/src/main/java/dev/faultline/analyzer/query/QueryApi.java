@@ -35,8 +35,8 @@ public final class QueryApi {
   private final Supplier<TraceQueries> traces;
   private final Supplier<HostInfo> self;
   private final long historyMs;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final ApiGuard.Options peers;
+  private final HttpClient http;
 
   /**
    * @param graph the graph history
@@ -46,10 +46,29 @@ public final class QueryApi {
    */
   public QueryApi(
       GraphQueries graph, Supplier<TraceQueries> traces, Supplier<HostInfo> self, long historyMs) {
+    this(graph, traces, self, historyMs, ApiGuard.Options.open());
+  }
+
+  /**
+   * @param peers the protections every instance's API has: forwarded queries use its scheme (HTTPS
+   *     with its TLS context as trust) and carry its token
+   */
+  public QueryApi(
+      GraphQueries graph,
+      Supplier<TraceQueries> traces,
+      Supplier<HostInfo> self,
+      long historyMs,
+      ApiGuard.Options peers) {
     this.graph = requireNonNull(graph, "graph");
     this.traces = requireNonNull(traces, "traces");
     this.self = requireNonNull(self, "self");
     this.historyMs = historyMs;
+    this.peers = requireNonNull(peers, "peers");
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+    if (peers.tls() != null) {
+      client.sslContext(peers.tls());
+    }
+    this.http = client.build();
   }
 
   /** {@code GET /api/v1/graph?at=&window=&format=json|dot|mermaid}. */
@@ -185,12 +204,16 @@ public final class QueryApi {
   }
 
   private Response forward(HostInfo host, String pathAndQuery) {
-    URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery);
+    String scheme = peers.tls() != null ? "https://" : "http://";
+    URI uri = URI.create(scheme + host.host() + ":" + host.port() + pathAndQuery);
     try {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+      if (peers.tokenRequired()) {
+        request.header("Authorization", "Bearer " + peers.token().value());
+      }
       HttpResponse<byte[]> answer =
-          http.send(
-              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       return new Response(
           answer.statusCode(),
           answer.headers().firstValue("Content-Type").orElse("application/json"),

@@ -1,5 +1,7 @@
 package dev.faultline.analyzer.query;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,12 @@ import java.util.Map;
 public record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
   static final ObjectMapper JSON =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  static {
+    // Names and messages come from spans and requests: write < > & ' as unicode escapes, so
+    // no answer holds markup even if a client mistakes it for HTML.
+    JSON.getFactory().setCharacterEscapes(new HtmlSafeEscapes());
+  }
 
   public Response {
     headers = Map.copyOf(headers);
@@ -46,5 +54,27 @@ public record Response(int status, String contentType, byte[] body, Map<String, 
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(name, value);
     return new Response(status, contentType, body, more);
+  }
+
+  /** Standard JSON escapes plus {@code < > & '}. */
+  private static final class HtmlSafeEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] escapes = CharacterEscapes.standardAsciiEscapesForJSON();
+
+    HtmlSafeEscapes() {
+      for (char c : new char[] {'<', '>', '&', '\''}) {
+        escapes[c] = CharacterEscapes.ESCAPE_STANDARD;
+      }
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return escapes;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return null;
+    }
   }
 }

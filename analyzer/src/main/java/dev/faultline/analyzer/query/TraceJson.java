@@ -33,8 +33,21 @@ final class TraceJson {
     }
     List<Object> spans = new ArrayList<>();
     Set<String> services = new LinkedHashSet<>();
-    for (TraceTree.Node root : tree.roots()) {
-      add(root, 0, critical, spans, services);
+    // Depth first, parents before children, without recursion: a chain can be 10,000 deep.
+    java.util.Deque<TraceTree.Node> stack = new java.util.ArrayDeque<>();
+    java.util.Deque<Integer> depths = new java.util.ArrayDeque<>();
+    for (int r = tree.roots().size() - 1; r >= 0; r--) {
+      stack.push(tree.roots().get(r));
+      depths.push(0);
+    }
+    while (!stack.isEmpty()) {
+      TraceTree.Node node = stack.pop();
+      int depth = depths.pop();
+      add(node, depth, critical, spans, services);
+      for (int c = node.children().size() - 1; c >= 0; c--) {
+        stack.push(node.children().get(c));
+        depths.push(depth + 1);
+      }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("traceId", Ids.toHex(tree.traceId()));
@@ -87,9 +100,6 @@ final class TraceJson {
     s.put("criticalPathMs", onPath == null ? 0 : ms(onPath));
     s.put("attributes", new java.util.TreeMap<>(span.getAttributesMap()));
     out.add(s);
-    for (TraceTree.Node child : node.children()) {
-      add(child, depth + 1, critical, out, services);
-    }
   }
 
   private static double ms(long nanos) {

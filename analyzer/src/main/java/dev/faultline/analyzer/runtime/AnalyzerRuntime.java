@@ -3,12 +3,14 @@ package dev.faultline.analyzer.runtime;
 import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
+import dev.faultline.analyzer.query.ApiGuard;
 import dev.faultline.analyzer.query.ApiServer;
 import dev.faultline.analyzer.query.Endpoints;
 import dev.faultline.analyzer.query.GraphQueries;
 import dev.faultline.analyzer.query.IncidentFeed;
 import dev.faultline.analyzer.query.IncidentQueries;
 import dev.faultline.analyzer.query.QueryApi;
+import dev.faultline.analyzer.query.TlsContext;
 import dev.faultline.analyzer.query.TraceQueries;
 import dev.faultline.analyzer.topology.AnalyzerMetrics;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
@@ -19,12 +21,14 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -92,6 +96,7 @@ public final class AnalyzerRuntime implements AutoCloseable {
     IncidentFeed feed = new IncidentFeed();
     boolean keyedByCollector = config.ingest().inputKeyedByTrace();
     AtomicReference<HostInfo> self = new AtomicReference<>();
+    ApiGuard.Options guard = apiOptions(config);
     ApiServer api;
     try {
       List<ApiServer.Route> routes = new ArrayList<>();
@@ -101,12 +106,17 @@ public final class AnalyzerRuntime implements AutoCloseable {
               () ->
                   running.get() == null ? null : new TraceQueries(running.get(), keyedByCollector),
               () -> self.get(),
-              config.graphHistoryMs());
+              config.graphHistoryMs(),
+              guard);
       routes.addAll(Endpoints.of(queries, incidents, running::get, registry));
       routes.addAll(WebPage.routes());
       api =
           ApiServer.start(
-              config.apiHost(), config.apiPort(), routes, Endpoints.streams(incidents, feed));
+              config.apiHost(),
+              config.apiPort(),
+              routes,
+              Endpoints.streams(incidents, feed),
+              guard);
     } catch (IOException e) {
       throw new IOException(
           "cannot serve the API on "
@@ -143,6 +153,23 @@ public final class AnalyzerRuntime implements AutoCloseable {
         config.processingGuarantee(),
         api.port());
     return new AnalyzerRuntime(streams, topology, api, streamsMetrics, advertised);
+  }
+
+  /** The API's protections from the settings (TLS context loaded from the keystore). */
+  static ApiGuard.Options apiOptions(AnalyzerConfig config) throws IOException {
+    SSLContext tls =
+        config.apiTlsKeystorePath().isBlank()
+            ? null
+            : TlsContext.fromKeystore(
+                Path.of(config.apiTlsKeystorePath()),
+                config.apiTlsKeystorePassword(),
+                config.apiTlsKeystoreType());
+    return new ApiGuard.Options(
+        config.apiAuthToken(),
+        tls,
+        config.apiCorsOrigins(),
+        config.apiRateLimit(),
+        config.apiMaxRequestBytes());
   }
 
   private static <K> ReadOnlyKeyValueStore<K, byte[]> globalStore(

@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Counters of the analyzer stages, with ingest's. In Prometheus form: {@code
  * faultline_trace_spans_dropped_total}, {@code faultline_trace_late_spans_total}, {@code
  * faultline_trace_evicted_total}, {@code faultline_window_late_records_total}, {@code
- * faultline_graph_late_partials_total}, {@code faultline_graph_windows_total}.
+ * faultline_graph_late_partials_total}, {@code faultline_graph_windows_total}, {@code
+ * faultline_window_cardinality_overflow_total{kind=node|operation|edge|edge_dropped}}.
  */
 public final class AnalyzerMetrics {
   private final IngestMetrics ingest;
@@ -20,10 +21,12 @@ public final class AnalyzerMetrics {
   private final Counter lateRecords;
   private final Counter latePartials;
   private final Counter windows;
+  private final MeterRegistry registry;
 
   public AnalyzerMetrics(MeterRegistry registry) {
     requireNonNull(registry, "registry");
     this.ingest = new IngestMetrics(registry);
+    this.registry = registry;
     spansDropped =
         Counter.builder("faultline.trace.spans.dropped")
             .description("Spans refused because their trace reached the span limit")
@@ -74,6 +77,25 @@ public final class AnalyzerMetrics {
 
   void latePartials() {
     latePartials.increment();
+  }
+
+  void cardinalityOverflow(dev.faultline.analyzer.graph.CardinalityLimit.Overflow overflow) {
+    overflow("node", overflow.nodes());
+    overflow("operation", overflow.operations());
+    overflow("edge", overflow.edges());
+    overflow("edge_dropped", overflow.droppedEdges());
+  }
+
+  private void overflow(String kind, long count) {
+    if (count > 0) {
+      Counter.builder("faultline.window.cardinality.overflow")
+          .description(
+              "Node, operation and edge references folded into (other), and calls dropped,"
+                  + " because a window held too many distinct names")
+          .tag("kind", kind)
+          .register(registry)
+          .increment(count);
+    }
   }
 
   void windowPublished() {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.detect.DetectionEngine;
+import dev.faultline.analyzer.graph.CardinalityLimit;
 import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.ingest.kafka.IngestTopics;
@@ -97,7 +98,15 @@ public final class AnalyzerTopology {
             TraceAssemblyProcessor.EXPIRY);
     KStream<byte[], WindowPartial> partials =
         observations.process(
-            () -> new WindowStatsProcessor(config.windowSizeMs(), config.windowGraceMs(), metrics),
+            () ->
+                new WindowStatsProcessor(
+                    config.windowSizeMs(),
+                    config.windowGraceMs(),
+                    new CardinalityLimit(
+                        config.windowMaxNodes(),
+                        config.windowMaxOperations(),
+                        config.windowMaxEdges()),
+                    metrics),
             Named.as("window-stats"));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -2,12 +2,14 @@ package dev.faultline.analyzer.topology;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.faultline.analyzer.graph.CardinalityLimit;
 import dev.faultline.analyzer.graph.EdgeAccumulator;
 import dev.faultline.analyzer.graph.NodeAccumulator;
 import dev.faultline.analyzer.graph.WindowAggregator;
 import dev.faultline.analyzer.trace.Call;
 import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.analyzer.trace.Visit;
+import dev.faultline.ingest.internal.RateLimitedLog;
 import dev.faultline.schemas.proto.WindowClosed;
 import dev.faultline.schemas.proto.WindowPartial;
 import java.nio.ByteBuffer;
@@ -16,6 +18,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accumulates this task's calls and visits into windows and, when a window closes, sends its part
@@ -25,23 +29,29 @@ import org.apache.kafka.streams.processor.api.Record;
  * (seconds of statistics), never spans; the traces themselves are in the changelogged buffer.
  */
 final class WindowStatsProcessor implements Processor<byte[], Observation, byte[], WindowPartial> {
+  private static final Logger LOG = LoggerFactory.getLogger(WindowStatsProcessor.class);
+
   private final long windowMs;
   private final long graceMs;
+  private final CardinalityLimit limit;
   private final AnalyzerMetrics metrics;
+  private final RateLimitedLog overflowLog = new RateLimitedLog(LOG);
   private WindowAggregator windows;
   private ProcessorContext<byte[], WindowPartial> context;
   private int partition;
 
-  WindowStatsProcessor(long windowMs, long graceMs, AnalyzerMetrics metrics) {
+  WindowStatsProcessor(
+      long windowMs, long graceMs, CardinalityLimit limit, AnalyzerMetrics metrics) {
     this.windowMs = windowMs;
     this.graceMs = graceMs;
+    this.limit = requireNonNull(limit, "limit");
     this.metrics = requireNonNull(metrics, "metrics");
   }
 
   @Override
   public void init(ProcessorContext<byte[], WindowPartial> context) {
     this.context = context;
-    this.windows = new WindowAggregator(windowMs, graceMs);
+    this.windows = new WindowAggregator(windowMs, graceMs, limit);
     this.partition = context.taskId().partition();
     context.schedule(Duration.ofMillis(windowMs), PunctuationType.STREAM_TIME, this::publish);
   }
@@ -77,6 +87,20 @@ final class WindowStatsProcessor implements Processor<byte[], Observation, byte[
               .build());
       if (window.lateRecords() > 0) {
         metrics.lateRecords(window.lateRecords());
+      }
+      CardinalityLimit.Overflow overflow = window.overflow();
+      if (overflow.total() > 0) {
+        metrics.cardinalityOverflow(overflow);
+        overflowLog.warn(
+            "window {} of task {} had too many distinct names: folded into '{}' {} node, {}"
+                + " operation and {} edge references, dropped {} calls (faultline.window.max.*)",
+            java.time.Instant.ofEpochMilli(window.startMs()),
+            context.taskId(),
+            CardinalityLimit.OTHER,
+            overflow.nodes(),
+            overflow.operations(),
+            overflow.edges(),
+            overflow.droppedEdges());
       }
     }
   }

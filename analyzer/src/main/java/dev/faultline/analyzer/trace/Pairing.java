@@ -146,7 +146,7 @@ public final class Pairing {
             NodeKey.service(span.getService()),
             span.getName(),
             CallKind.CALL_KIND_SYNC,
-            Spans.startMs(clientView ? parent : span),
+            clientView ? Spans.startMs(parent) : callerClockStartMs(parent, span),
             client,
             server,
             client == Call.UNKNOWN ? Call.UNKNOWN : client - server,
@@ -179,13 +179,14 @@ public final class Pairing {
     }
     if (localRoot) {
       boolean entry = p == TraceModel.ROOT || (p == TraceModel.ABSENT && trace.isClosed());
+      long timeMs = p >= 0 ? callerClockStartMs(trace.span(p), span) : Spans.startMs(span);
       sink.visit(
           new Visit(
               span.getService(),
               span.getName(),
               span.getServiceInstance(),
               span.getServiceVersion(),
-              Spans.startMs(span),
+              timeMs,
               Spans.durationUs(span),
               SelfTime.ofService(trace, i),
               Spans.isError(span),
@@ -193,6 +194,28 @@ public final class Pairing {
               trace.traceId()));
     }
     trace.set(i, VISIT_DONE);
+  }
+
+  /**
+   * The start of {@code span} on its caller's clock: its own start when it lies within its parent
+   * of another service, else the start that centres it in the parent (as the trace view shifts a
+   * skewed host). So a call and the visit it caused count in the same window even when the callee's
+   * host clock is seconds off.
+   */
+  static long callerClockStartMs(Span parent, Span span) {
+    long start = span.getStartUnixNano();
+    long end = span.getEndUnixNano();
+    if (parent.getService().equals(span.getService())
+        || (start >= parent.getStartUnixNano() && end <= parent.getEndUnixNano())) {
+      return Spans.startMs(span);
+    }
+    long parentDuration = parent.getEndUnixNano() - parent.getStartUnixNano();
+    long duration = end - start;
+    long aligned =
+        duration >= 0 && duration <= parentDuration
+            ? parent.getStartUnixNano() + (parentDuration - duration) / 2
+            : parent.getStartUnixNano();
+    return aligned / 1_000_000L;
   }
 
   private static void outbound(TraceModel trace, int i, Sink sink) {

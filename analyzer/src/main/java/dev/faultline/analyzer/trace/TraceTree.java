@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import dev.faultline.schemas.proto.Span;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -59,14 +61,46 @@ public record TraceTree(ByteString traceId, List<Node> roots, List<Segment> crit
    */
   public record Segment(Span span, long startNanos, long endNanos) {}
 
-  /** Builds the tree of a trace. */
+  /**
+   * Builds the tree of a trace. The walks are iterative: a trace may hold a chain as deep as the
+   * span limit, which recursion would take off the end of a thread's stack. Spans caught in a
+   * parent loop (no root above them) become roots, so that every span shows.
+   */
   public static TraceTree of(TraceModel trace) {
-    List<Node> roots = new ArrayList<>();
-    for (int i = 0; i < trace.size(); i++) {
+    int size = trace.size();
+    long[] skews = new long[size];
+    boolean[] placed = new boolean[size];
+    List<Integer> order = new ArrayList<>(size); // parents before their children
+    List<List<Integer>> children = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      children.add(List.of());
+    }
+    List<Integer> rootIndexes = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
       int parent = trace.parent(i);
       if (parent == TraceModel.ROOT || parent == TraceModel.ABSENT) {
-        roots.add(build(trace, i, 0, 0));
+        rootIndexes.add(i);
+        place(trace, i, skews, placed, order, children);
       }
+    }
+    for (int i = 0; i < size; i++) {
+      if (!placed[i]) {
+        rootIndexes.add(i); // in a parent loop
+        place(trace, i, skews, placed, order, children);
+      }
+    }
+    Node[] nodes = new Node[size];
+    for (int k = order.size() - 1; k >= 0; k--) {
+      int index = order.get(k);
+      List<Node> kids = new ArrayList<>(children.get(index).size());
+      for (int child : children.get(index)) {
+        kids.add(nodes[child]);
+      }
+      nodes[index] = node(trace.span(index), skews[index], kids);
+    }
+    List<Node> roots = new ArrayList<>(rootIndexes.size());
+    for (int index : rootIndexes) {
+      roots.add(nodes[index]);
     }
     roots.sort(Comparator.comparingLong(Node::startNanos));
     Node longest =
@@ -75,19 +109,40 @@ public record TraceTree(ByteString traceId, List<Node> roots, List<Segment> crit
             .orElse(null);
     List<Segment> path = new ArrayList<>();
     if (longest != null) {
-      critical(longest, longest.endNanos(), path);
+      critical(longest, path);
       path.sort(Comparator.comparingLong(Segment::startNanos));
     }
     return new TraceTree(trace.traceId(), roots, path);
   }
 
-  private static Node build(TraceModel trace, int index, long skew, int depth) {
-    Span span = trace.span(index);
-    long start = span.getStartUnixNano() + skew;
-    long end = span.getEndUnixNano() + skew;
-    List<Node> children = new ArrayList<>();
-    if (depth < trace.size()) {
+  /**
+   * Places the span at {@code root} and everything below it: each span's skew (a span of another
+   * service outside its parent's times is shifted to sit centred in it), its children, and the
+   * order parents-first.
+   */
+  private static void place(
+      TraceModel trace,
+      int root,
+      long[] skews,
+      boolean[] placed,
+      List<Integer> order,
+      List<List<Integer>> children) {
+    Deque<Integer> stack = new ArrayDeque<>();
+    skews[root] = 0;
+    placed[root] = true;
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      int index = stack.pop();
+      order.add(index);
+      Span span = trace.span(index);
+      long skew = skews[index];
+      long start = span.getStartUnixNano() + skew;
+      long end = span.getEndUnixNano() + skew;
+      List<Integer> kids = new ArrayList<>();
       for (int child : trace.children(index)) {
+        if (placed[child]) {
+          continue;
+        }
         Span c = trace.span(child);
         long childSkew = skew;
         boolean otherHost = !c.getService().equals(span.getService());
@@ -98,9 +153,18 @@ public record TraceTree(ByteString traceId, List<Node> roots, List<Segment> crit
           long target = duration <= end - start ? start + (end - start - duration) / 2 : start;
           childSkew = skew + (target - childStart);
         }
-        children.add(build(trace, child, childSkew, depth + 1));
+        skews[child] = childSkew;
+        placed[child] = true;
+        kids.add(child);
+        stack.push(child);
       }
+      children.set(index, kids);
     }
+  }
+
+  private static Node node(Span span, long skew, List<Node> children) {
+    long start = span.getStartUnixNano() + skew;
+    long end = span.getEndUnixNano() + skew;
     children.sort(Comparator.comparingLong(Node::startNanos));
     List<long[]> intervals = new ArrayList<>(children.size());
     for (Node child : children) {
@@ -116,31 +180,41 @@ public record TraceTree(ByteString traceId, List<Node> roots, List<Segment> crit
    * child's start. A child still running at the cursor did not hold it up and is skipped (as in
    * Jaeger's algorithm); a child running past its parent's end counts as ending with the parent.
    */
-  private static void critical(Node node, long until, List<Segment> out) {
-    long cursor = Math.min(until, node.endNanos());
-    List<Node> children = new ArrayList<>(node.children());
-    while (cursor > node.startNanos()) {
-      Node last = null;
-      long lastEnd = Long.MIN_VALUE;
-      for (Node child : children) {
-        long end = Math.min(child.endNanos(), node.endNanos());
-        if (child.startNanos() < cursor && end <= cursor && end > lastEnd) {
-          last = child;
-          lastEnd = end;
+  private static void critical(Node root, List<Segment> out) {
+    // Each child taken onto the path is walked in turn from its own end; the segments are sorted
+    // by time afterwards, so the order of the walks does not matter and needs no recursion.
+    Deque<Node> nodes = new ArrayDeque<>();
+    Deque<Long> untils = new ArrayDeque<>();
+    nodes.push(root);
+    untils.push(root.endNanos());
+    while (!nodes.isEmpty()) {
+      Node node = nodes.pop();
+      long cursor = Math.min(untils.pop(), node.endNanos());
+      List<Node> children = new ArrayList<>(node.children());
+      while (cursor > node.startNanos()) {
+        Node last = null;
+        long lastEnd = Long.MIN_VALUE;
+        for (Node child : children) {
+          long end = Math.min(child.endNanos(), node.endNanos());
+          if (child.startNanos() < cursor && end <= cursor && end > lastEnd) {
+            last = child;
+            lastEnd = end;
+          }
         }
+        if (last == null) {
+          break;
+        }
+        if (lastEnd < cursor) {
+          out.add(new Segment(node.span(), lastEnd, cursor));
+        }
+        nodes.push(last);
+        untils.push(lastEnd);
+        cursor = Math.max(node.startNanos(), last.startNanos());
+        children.remove(last);
       }
-      if (last == null) {
-        break;
+      if (cursor > node.startNanos()) {
+        out.add(new Segment(node.span(), node.startNanos(), cursor));
       }
-      if (lastEnd < cursor) {
-        out.add(new Segment(node.span(), lastEnd, cursor));
-      }
-      critical(last, lastEnd, out);
-      cursor = Math.max(node.startNanos(), last.startNanos());
-      children.remove(last);
-    }
-    if (cursor > node.startNanos()) {
-      out.add(new Segment(node.span(), node.startNanos(), cursor));
     }
   }
 }

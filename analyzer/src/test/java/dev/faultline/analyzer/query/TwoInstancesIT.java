@@ -39,11 +39,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two analyzer instances of one application on the real broker: each owns part of the traces, yet a
- * query to either returns the same graph and any trace (forwarded to its owner).
+ * query to either returns the same graph and any trace (forwarded to its owner, with the API's
+ * bearer token).
  */
 @ExtendWith(KafkaExtension.class)
 class TwoInstancesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Both instances require it, so a forwarded trace query must carry it too. */
+  private static final String TOKEN = "two-instances-token";
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -95,6 +100,7 @@ class TwoInstancesIT {
     values.put(AnalyzerConfig.API_HOST, "127.0.0.1");
     values.put(AnalyzerConfig.API_PORT, 0);
     values.put(AnalyzerConfig.API_ADVERTISED_HOST, "127.0.0.1");
+    values.put(AnalyzerConfig.API_AUTH_TOKEN, TOKEN);
     values.put(AnalyzerConfig.WINDOW_SIZE_MS, 1_000L);
     values.put(AnalyzerConfig.WINDOW_GRACE_MS, 0L);
     values.put(AnalyzerConfig.PAIRING_TIMEOUT_MS, 2_000L);
@@ -182,6 +188,7 @@ class TwoInstancesIT {
   private HttpResponse<String> get(AnalyzerRuntime instance, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.apiPort() + path))
+            .header("Authorization", "Bearer " + TOKEN)
             .GET()
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -31,6 +31,9 @@ public final class IngestConfig extends AbstractConfig {
   public static final String RECEIVER_MAX_REQUEST_BYTES = "faultline.receiver.max.request.bytes";
   public static final String RECEIVER_ACK_TIMEOUT_MS = "faultline.receiver.ack.timeout.ms";
   public static final String RECEIVER_THREADS = "faultline.receiver.threads";
+  public static final String RECEIVER_AUTH_TOKEN = "faultline.receiver.auth.token";
+  public static final String RECEIVER_AUTH_HEADER = "faultline.receiver.auth.header";
+  public static final String RECEIVER_RATE_LIMIT = "faultline.receiver.rate.limit";
 
   /** Every ingest key with its type, default and documentation. */
   public static final ConfigDef CONFIG = define(new ConfigDef());
@@ -175,7 +178,33 @@ public final class IngestConfig extends AbstractConfig {
             16,
             Range.atLeast(1),
             Importance.LOW,
-            "Threads serving OTLP/HTTP requests.");
+            "Threads serving OTLP/HTTP requests.")
+        .define(
+            RECEIVER_AUTH_TOKEN,
+            Type.PASSWORD,
+            null,
+            Importance.MEDIUM,
+            "When set, every OTLP request must carry this token in the header named by "
+                + RECEIVER_AUTH_HEADER
+                + " ('Authorization: Bearer <token>' by default); others get 401 (HTTP) or"
+                + " UNAUTHENTICATED (gRPC). Never logged.")
+        .define(
+            RECEIVER_AUTH_HEADER,
+            Type.STRING,
+            "Authorization",
+            new ConfigDef.NonEmptyString(),
+            Importance.LOW,
+            "Header (gRPC: metadata key) that carries the receiver's token. For Authorization"
+                + " the value is 'Bearer <token>'; for any other header it is the token itself.")
+        .define(
+            RECEIVER_RATE_LIMIT,
+            Type.DOUBLE,
+            0.0,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Export requests a second each client address may make on average (bursts of twice"
+                + " that, at least 10); more get 429 with Retry-After (gRPC: RESOURCE_EXHAUSTED)."
+                + " 0 turns the limit off.");
   }
 
   public String inputTopic() {
@@ -222,6 +251,9 @@ public final class IngestConfig extends AbstractConfig {
         getInt(RECEIVER_MAX_REQUEST_BYTES),
         getLong(RECEIVER_ACK_TIMEOUT_MS),
         getInt(RECEIVER_THREADS),
-        inputTopic());
+        inputTopic(),
+        getPassword(RECEIVER_AUTH_TOKEN),
+        getString(RECEIVER_AUTH_HEADER),
+        getDouble(RECEIVER_RATE_LIMIT));
   }
 }

@@ -50,4 +50,24 @@ sealed interface ExportResult {
       return "unavailable";
     }
   }
+
+  /** The request lacks the configured token. */
+  record Unauthenticated(String reason) implements ExportResult {
+    public Unauthenticated {
+      requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String outcome() {
+      return "unauthenticated";
+    }
+  }
+
+  /** The client sent more requests than its rate limit allows. */
+  record RateLimited(long retryAfterSeconds) implements ExportResult {
+    @Override
+    public String outcome() {
+      return "rate_limited";
+    }
+  }
 }

@@ -3,9 +3,17 @@ package dev.faultline.ingest.receiver;
 import static java.util.Objects.requireNonNull;
 
 import dev.faultline.ingest.config.ReceiverSettings;
+import dev.faultline.ingest.internal.BearerTokens;
+import dev.faultline.ingest.internal.RateLimiter;
 import dev.faultline.ingest.otlp.OtlpEncoding;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -17,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +68,7 @@ final class OtlpGrpcReceiver implements AutoCloseable {
         NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.grpcPort()))
             .maxInboundMessageSize(settings.maxRequestBytes())
             .executor(executor)
-            .addService(definition)
+            .addService(ServerInterceptors.intercept(definition, new Guard(service, settings)))
             .build();
   }
 
@@ -109,6 +118,61 @@ final class OtlpGrpcReceiver implements AutoCloseable {
                 response.onError(Status.INTERNAL.withCause(error).asRuntimeException());
               }
             });
+  }
+
+  /**
+   * Refuses a call before its message is read: UNAUTHENTICATED without the configured token,
+   * RESOURCE_EXHAUSTED over the client's rate limit.
+   */
+  private static final class Guard implements ServerInterceptor {
+    private final ExportService service;
+    private final ReceiverSettings settings;
+    private final RateLimiter limiter;
+    private final Metadata.Key<String> header;
+
+    Guard(ExportService service, ReceiverSettings settings) {
+      this.service = service;
+      this.settings = settings;
+      this.limiter = RateLimiter.perClient(settings.rateLimit());
+      this.header =
+          Metadata.Key.of(
+              settings.authHeader().toLowerCase(java.util.Locale.ROOT),
+              Metadata.ASCII_STRING_MARSHALLER);
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      String client =
+          remote instanceof InetSocketAddress inet && inet.getAddress() != null
+              ? inet.getAddress().getHostAddress()
+              : String.valueOf(remote);
+      long wait = limiter.acquire(client);
+      if (wait > 0) {
+        service.countRefused(TRANSPORT, new ExportResult.RateLimited(wait));
+        call.close(
+            Status.RESOURCE_EXHAUSTED.withDescription("too many requests; retry in " + wait + " s"),
+            new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+      if (BearerTokens.required(settings.authToken())) {
+        String value = headers.get(header);
+        boolean ok =
+            settings.authHeader().equalsIgnoreCase("Authorization")
+                ? BearerTokens.matchesBearer(value, settings.authToken())
+                : BearerTokens.matches(value == null ? null : value.trim(), settings.authToken());
+        if (!ok) {
+          service.countRefused(TRANSPORT, new ExportResult.Unauthenticated("no valid token"));
+          call.close(
+              Status.UNAUTHENTICATED.withDescription(
+                  "missing or wrong token in metadata " + header.name()),
+              new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+      }
+      return next.startCall(call, headers);
+    }
   }
 
   /** Passes message bytes through unparsed. */

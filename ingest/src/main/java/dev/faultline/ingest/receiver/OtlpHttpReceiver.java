@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.faultline.ingest.config.ReceiverSettings;
+import dev.faultline.ingest.internal.BearerTokens;
+import dev.faultline.ingest.internal.RateLimiter;
 import dev.faultline.ingest.otlp.OtlpEncoding;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Answers as the OTLP specification asks: 200 with an {@code ExportTraceServiceResponse} in the
  * request's encoding once Kafka acknowledged; 400 for a malformed body, 413 for one over the limit,
  * 415 for an unknown media type or content encoding, all with a {@code google.rpc.Status}; 503 with
- * {@code Retry-After} when Kafka cannot take the request, which exporters retry.
+ * {@code Retry-After} when Kafka cannot take the request, which exporters retry. With a token
+ * configured, a request without it gets 401 with {@code WWW-Authenticate}; with a rate limit, a
+ * client over it gets 429 with {@code Retry-After}.
  */
 final class OtlpHttpReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpReceiver.class);
@@ -43,6 +47,7 @@ final class OtlpHttpReceiver implements AutoCloseable {
   private final ReceiverSettings settings;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final RateLimiter limiter;
 
   OtlpHttpReceiver(ExportService service, ReceiverSettings settings) throws IOException {
     this.service = requireNonNull(service, "service");
@@ -50,6 +55,7 @@ final class OtlpHttpReceiver implements AutoCloseable {
     this.server =
         HttpServer.create(new InetSocketAddress(settings.host(), settings.httpPort()), 128);
     this.executor = Executors.newFixedThreadPool(settings.threads(), threads("otlp-http-"));
+    this.limiter = RateLimiter.perClient(settings.rateLimit());
     server.setExecutor(executor);
     server.createContext("/", this::handle);
   }
@@ -79,6 +85,33 @@ final class OtlpHttpReceiver implements AutoCloseable {
     try (exchange) {
       if (!exchange.getRequestURI().getPath().equals(PATH)) {
         sendText(exchange, 404, "not found: OTLP traces are accepted at POST " + PATH);
+        return;
+      }
+      long wait = limiter.acquire(exchange.getRemoteAddress().getAddress().getHostAddress());
+      if (wait > 0) {
+        drain(exchange.getRequestBody(), DRAIN_LIMIT_BYTES);
+        service.countRefused(TRANSPORT, new ExportResult.RateLimited(wait));
+        exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));
+        send(
+            exchange,
+            429,
+            RpcStatus.encode(
+                RpcStatus.RESOURCE_EXHAUSTED, "too many requests; retry later", reply(exchange)),
+            reply(exchange));
+        return;
+      }
+      if (BearerTokens.required(settings.authToken()) && !authenticated(exchange)) {
+        drain(exchange.getRequestBody(), DRAIN_LIMIT_BYTES);
+        service.countRefused(TRANSPORT, new ExportResult.Unauthenticated("no valid token"));
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"faultline\"");
+        send(
+            exchange,
+            401,
+            RpcStatus.encode(
+                RpcStatus.UNAUTHENTICATED,
+                "missing or wrong token in header " + settings.authHeader(),
+                reply(exchange)),
+            reply(exchange));
         return;
       }
       if (!exchange.getRequestMethod().equals("POST")) {
@@ -137,6 +170,20 @@ final class OtlpHttpReceiver implements AutoCloseable {
     } catch (IOException e) {
       LOG.debug("OTLP/HTTP exchange failed", e);
     }
+  }
+
+  /** The encoding of the request when it names one, else JSON, for error bodies. */
+  private static OtlpEncoding reply(HttpExchange exchange) {
+    OtlpEncoding encoding =
+        OtlpEncoding.fromContentType(exchange.getRequestHeaders().getFirst("Content-Type"));
+    return encoding == null ? OtlpEncoding.JSON : encoding;
+  }
+
+  private boolean authenticated(HttpExchange exchange) {
+    String value = exchange.getRequestHeaders().getFirst(settings.authHeader());
+    return settings.authHeader().equalsIgnoreCase("Authorization")
+        ? BearerTokens.matchesBearer(value, settings.authToken())
+        : BearerTokens.matches(value == null ? null : value.trim(), settings.authToken());
   }
 
   private void refuseTooLarge(HttpExchange exchange, OtlpEncoding encoding) throws IOException {

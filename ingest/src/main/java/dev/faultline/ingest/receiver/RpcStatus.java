@@ -19,6 +19,9 @@ final class RpcStatus {
   /** gRPC code RESOURCE_EXHAUSTED. */
   static final int RESOURCE_EXHAUSTED = 8;
 
+  /** gRPC code UNAUTHENTICATED. */
+  static final int UNAUTHENTICATED = 16;
+
   /** gRPC code UNAVAILABLE. */
   static final int UNAVAILABLE = 14;
 

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes one input record, normalises its spans and emits one batch per trace (keyed by the
- * 16-byte trace id, timestamped with the batch's latest span end) and the dead letters.
+ * 16-byte trace id, timestamped with the batch's latest span end, capped at the record's timestamp)
+ * and the dead letters.
  */
 final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded> {
   private static final Logger LOG = LoggerFactory.getLogger(DecodeProcessor.class);
@@ -142,13 +143,20 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
         message);
   }
 
-  /** Event time of a batch: its latest span end, which ingest has bounded near the record's. */
+  /**
+   * Event time of a batch: its latest span end, but never after the record's timestamp. A span ends
+   * before it is exported, so a later end means a host clock running ahead; left alone it would
+   * move stream time ahead for every trace and close windows early for every other host.
+   */
   private static long batchTimestamp(SpanBatch batch, long recordTimestamp) {
     long latest = 0;
     for (Span span : batch.getSpansList()) {
       latest = Math.max(latest, span.getEndUnixNano() / NANOS_PER_MILLI);
     }
-    return latest > 0 ? latest : recordTimestamp;
+    if (latest <= 0) {
+      return recordTimestamp;
+    }
+    return recordTimestamp > 0 ? Math.min(latest, recordTimestamp) : latest;
   }
 
   private String sourceDescription() {

@@ -78,7 +78,7 @@ class IngestTopologyTest {
                     span(2, 2, 0, "GET /", SpanKind.SPAN_KIND_SERVER),
                     span(1, 3, 1, "cart.Get", SpanKind.SPAN_KIND_CLIENT))));
 
-    input.pipeInput(new TestRecord<>(null, request.toByteArray(), RECORD_TIME));
+    input.pipeInput(new TestRecord<>(null, request.toByteArray(), RECORD_TIME.plusMillis(1_000)));
 
     List<TestRecord<byte[], SpanBatch>> out = spans.readRecordsToList();
     assertThat(out).hasSize(2);
@@ -88,6 +88,19 @@ class IngestTopologyTest {
     // Event time of a batch is its latest span end (span 3 ends at T0 + 8 ms).
     assertThat(out.get(0).timestamp()).isEqualTo(T0 / 1_000_000L + 8);
     assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  /** A host clock ahead of the exporter's must not move stream time ahead for everyone. */
+  @Test
+  void aBatchEndingAfterItsRecordWasWrittenIsTimestampedWithTheRecord() {
+    var request =
+        request(resource("frontend", List.of(span(1, 1, 0, "GET /", SpanKind.SPAN_KIND_SERVER))));
+
+    input.pipeInput(new TestRecord<>(null, request.toByteArray(), RECORD_TIME));
+
+    assertThat(spans.readRecordsToList())
+        .singleElement()
+        .satisfies(batch -> assertThat(batch.timestamp()).isEqualTo(RECORD_TIME.toEpochMilli()));
   }
 
   @Test
