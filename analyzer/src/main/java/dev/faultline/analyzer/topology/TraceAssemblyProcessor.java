@@ -8,6 +8,7 @@ import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.analyzer.trace.Visit;
+import dev.faultline.schemas.proto.TraceMeta;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,6 +178,9 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     Bytes key = Bytes.wrap(id);
     Active trace = active.get(key);
     if (trace == null) {
+      if (expireStored(id, key, indexed, streamTimeMs, force)) {
+        return;
+      }
       trace = load(key).orElse(null);
       if (trace == null) {
         return; // already forgotten
@@ -208,6 +212,45 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     }
     expiry.put(expiryKey(trace.deadline, key), EMPTY);
     buffer.put(TraceStore.metaKey(id), model.meta(trace.deadline, trace.batches).toByteArray());
+  }
+
+  /**
+   * Expires a trace that is not in memory from its bookkeeping alone, when that is enough: a stale
+   * index entry, a resolved trace to forget, or a trace of which everything was emitted already
+   * (the common case), whose resolution would emit nothing. Its spans are then never read back.
+   *
+   * @return whether the trace was handled; otherwise it must be loaded
+   */
+  private boolean expireStored(
+      byte[] id, Bytes key, long indexed, long streamTimeMs, boolean force) {
+    byte[] metaBytes = buffer.get(TraceStore.metaKey(id));
+    if (metaBytes == null) {
+      return true; // already forgotten
+    }
+    TraceMeta meta = TraceStore.parseMeta(metaBytes);
+    if (meta.getDeadlineMs() != indexed) {
+      return true; // a stale index entry: the trace was re-indexed since
+    }
+    if (meta.getClosed()) {
+      for (Bytes stored : TraceStore.keys(meta, id)) {
+        buffer.delete(stored);
+      }
+      inFlight = Math.max(0, inFlight - 1);
+      return true;
+    }
+    if (!TraceStore.everythingEmitted(meta)) {
+      return false;
+    }
+    long due = meta.getLastSeenMs() + settings.pairingTimeoutMs();
+    TraceMeta.Builder next = meta.toBuilder();
+    if (!force && due > streamTimeMs) {
+      next.setDeadlineMs(due); // spans kept coming: look again later
+    } else {
+      next.setClosed(true).setDeadlineMs(streamTimeMs + settings.retentionMs());
+    }
+    expiry.put(expiryKey(next.getDeadlineMs(), key), EMPTY);
+    buffer.put(TraceStore.metaKey(id), next.build().toByteArray());
+    return true;
   }
 
   /** Too many traces in flight: resolve (or forget) the one due soonest, now. */

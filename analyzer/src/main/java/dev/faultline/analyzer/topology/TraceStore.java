@@ -2,6 +2,7 @@ package dev.faultline.analyzer.topology;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.TraceMeta;
@@ -66,6 +67,17 @@ public final class TraceStore {
       keys.add(batchKey(traceId, i));
     }
     return keys;
+  }
+
+  /** Whether every span's inbound call, visit and outbound call were emitted. */
+  public static boolean everythingEmitted(TraceMeta meta) {
+    int all = Pairing.INBOUND_DONE | Pairing.VISIT_DONE | Pairing.OUTBOUND_DONE;
+    for (int i = 0; i < meta.getFlagsCount(); i++) {
+      if ((meta.getFlags(i) & all) != all) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static TraceMeta parseMeta(byte[] bytes) {

@@ -89,6 +89,14 @@ public final class BenchCommand implements Callable<Integer> {
           "Processing guarantees to run the Kafka Streams stages with (default ${DEFAULT-VALUE}).")
   List<String> guarantees;
 
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Faultline setting for the analyzer stages (repeatable), e.g. --set"
+              + " faultline.trace.cache.traces=2000.")
+  Map<String, String> settings = new java.util.LinkedHashMap<>();
+
   @Option(names = "--output", paramLabel = "FILE", description = "Write the results as JSON here.")
   Path output;
 
@@ -106,7 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
             compression,
             eventRate,
             stages,
-            guarantees);
+            guarantees,
+            settings);
     List<BenchResult> results;
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());

@@ -1,6 +1,7 @@
 package dev.faultline.cli.bench;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,6 +16,7 @@ import java.util.TreeSet;
  * @param eventRate spans per second of event time in the traffic
  * @param stages the stages to measure besides the plain consumer
  * @param guarantees the processing guarantees to run the Kafka Streams stages with
+ * @param settings Faultline settings for the analyzer stages
  */
 record BenchOptions(
     long spans,
@@ -24,7 +26,8 @@ record BenchOptions(
     String compression,
     double eventRate,
     List<String> stages,
-    List<String> guarantees) {
+    List<String> guarantees,
+    Map<String, String> settings) {
   static final Set<String> STAGES =
       Set.of("decode", "topology", "ingest", "analyzer", "analyzer-keyed");
   static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
@@ -35,6 +38,7 @@ record BenchOptions(
     }
     stages = List.copyOf(stages);
     guarantees = List.copyOf(guarantees);
+    settings = Map.copyOf(settings);
     for (String stage : stages) {
       if (!STAGES.contains(stage)) {
         throw new IllegalArgumentException(

@@ -301,10 +301,10 @@ final class IngestBenchmark {
     IngestTopology.build(builder, config.ingest(), new IngestMetrics(registry));
     Properties props = StreamsSettings.of(config, client, "localhost:0");
     Map<TopicPartition, Long> ends = endOffsets(admin, input);
-    CpuMeter cpu = CpuMeter.start(applicationId);
-    long started = System.nanoTime();
     try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
-      streams.start();
+      startAndAwaitRunning(streams);
+      CpuMeter cpu = CpuMeter.start(applicationId);
+      long started = System.nanoTime();
       while (!committedUpTo(admin, applicationId, ends)) {
         Thread.sleep(50);
       }
@@ -345,6 +345,7 @@ final class IngestBenchmark {
     values.put(AnalyzerConfig.PROCESSING_GUARANTEE, guarantee);
     values.put(AnalyzerConfig.GRAPH_TOPIC, "bench-graph-" + run);
     values.put(AnalyzerConfig.STREAM_THREADS, Integer.getInteger("bench.threads", 1));
+    values.putAll(options.settings());
     AnalyzerConfig config = new AnalyzerConfig(values);
     AnalyzerRuntime.ensureTopics(config, client);
     StreamsBuilder builder = new StreamsBuilder();
@@ -355,11 +356,11 @@ final class IngestBenchmark {
         AnalyzerTopology.Hooks.none().withDetection(() -> Detectors.engine(config)));
     Properties props = StreamsSettings.of(config, client, "localhost:0");
     Map<TopicPartition, Long> inputEnds = endOffsets(admin, source);
-    CpuMeter cpu = CpuMeter.start(applicationId);
-    long started = System.nanoTime();
     try (HeapMeter heap = new HeapMeter();
         KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
-      streams.start();
+      startAndAwaitRunning(streams);
+      CpuMeter cpu = CpuMeter.start(applicationId);
+      long started = System.nanoTime();
       awaitCommitted(admin, applicationId, inputEnds);
       if (!keyed) {
         // Everything is in the spans topic now; wait until trace assembly has read it all.
@@ -378,6 +379,25 @@ final class IngestBenchmark {
       try (var paths = Files.walk(stateDir)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  /**
+   * Starts a stage and waits until it runs: the clock starts there, so a stage's figure is its
+   * processing, not the group join and the transactional producer's start, which a running instance
+   * pays once (both take seconds on a fresh group).
+   */
+  private static void startAndAwaitRunning(KafkaStreams streams) throws InterruptedException {
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING) {
+            running.countDown();
+          }
+        });
+    streams.start();
+    if (!running.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the stage did not start within 120 s: " + streams.state());
     }
   }
 
