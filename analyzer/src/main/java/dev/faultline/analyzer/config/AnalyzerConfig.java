@@ -19,6 +19,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String STATE_DIR = "faultline.state.dir";
   public static final String PROCESSING_GUARANTEE = "faultline.processing.guarantee";
   public static final String STREAM_THREADS = "faultline.stream.threads";
+  public static final String STANDBY_REPLICAS = "faultline.standby.replicas";
   public static final String COMMIT_INTERVAL_MS = "faultline.commit.interval.ms";
   public static final String API_HOST = "faultline.api.host";
   public static final String API_PORT = "faultline.api.port";
@@ -132,6 +133,17 @@ public final class AnalyzerConfig extends AbstractConfig {
             Range.atLeast(1),
             Importance.MEDIUM,
             "Stream threads of this instance.")
+        .define(
+            STANDBY_REPLICAS,
+            Type.INT,
+            0,
+            Range.between(0, 10),
+            Importance.MEDIUM,
+            "Standby replicas of every store (Kafka Streams' num.standby.replicas): other"
+                + " instances keep a warm copy of each task's state by reading its changelog. With"
+                + " 0 an instance that takes over a failed one's tasks first rebuilds their state"
+                + " from the changelogs; with 1 or more it starts from its copy, at the price of"
+                + " reading every changelog once more per standby.")
         .define(
             COMMIT_INTERVAL_MS,
             Type.LONG,
@@ -597,6 +609,10 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public int streamThreads() {
     return getInt(STREAM_THREADS);
+  }
+
+  public int standbyReplicas() {
+    return getInt(STANDBY_REPLICAS);
   }
 
   public String apiHost() {
