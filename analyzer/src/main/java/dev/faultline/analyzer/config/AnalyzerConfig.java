@@ -124,8 +124,11 @@ public final class AnalyzerConfig extends AbstractConfig {
             ValidString.in("exactly_once_v2", "at_least_once"),
             Importance.MEDIUM,
             "Kafka Streams processing guarantee. exactly_once_v2 (the default) never duplicates"
-                + " an incident or a span after a failure; at_least_once is faster and is what"
-                + " the embedded demo uses.")
+                + " an incident state or a span after a crash, provided readers of the output"
+                + " topics use isolation.level=read_committed; its costs are a transaction per"
+                + " commit interval and output visible only at commits. at_least_once may repeat"
+                + " the work since the last commit after a crash (duplicate states on"
+                + " faultline.alerts); it measured no faster here (docs/reliability.md).")
         .define(
             STREAM_THREADS,
             Type.INT,
