@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
           + " 40 %) grew beyond the tolerances.",
       "",
       "Example:",
-      "  faultline soak --minutes 10 --rate 20000 --output soak.json"
+      "  faultline soak --minutes 10 --rate 5000 --output soak.json"
     })
 public final class SoakCommand implements Callable<Integer> {
   /** Heap: the last third may exceed the first by 20 % plus 32 MiB. */
@@ -57,7 +57,7 @@ public final class SoakCommand implements Callable<Integer> {
 
   @Option(
       names = "--rate",
-      defaultValue = "20000",
+      defaultValue = "5000",
       description = "Spans per second (default ${DEFAULT-VALUE}).")
   int rate;
 
