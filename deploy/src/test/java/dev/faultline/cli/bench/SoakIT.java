@@ -15,9 +15,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A short soak on the real broker (100 s by default; {@code -Dfaultline.soak.seconds=N} changes
- * it): at a steady rate, the heap after GC, the state directory and the consumer lag stay flat
- * within {@code faultline soak}'s tolerances. The long run is {@code faultline soak}.
+ * A short soak on the real broker (75 s by default; {@code -Dfaultline.soak.seconds=N} changes it):
+ * at a steady rate, the heap after GC, the state directory and the consumer lag stay flat within
+ * {@code faultline soak}'s tolerances. The long run is {@code faultline soak}.
  */
 @ExtendWith(KafkaExtension.class)
 class SoakIT {
@@ -27,12 +27,12 @@ class SoakIT {
   @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void heapStateAndLagStayFlatAtASteadyRate(KafkaCluster kafka, @TempDir Path state)
       throws Exception {
-    int seconds = Integer.getInteger("faultline.soak.seconds", 100);
+    int seconds = Integer.getInteger("faultline.soak.seconds", 75);
     SoakRun.Options options =
         new SoakRun.Options(
             Duration.ofSeconds(seconds),
             RATE,
-            Duration.ofSeconds(Math.max(2, seconds / 25)),
+            Duration.ofMillis(Math.max(2_000, seconds * 1_000L / 25)),
             "exactly_once_v2",
             state);
 
