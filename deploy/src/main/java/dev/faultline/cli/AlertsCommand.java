@@ -60,6 +60,9 @@ final class AlertsCommand implements Callable<Integer> {
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, "faultline-alerts-cli-" + UUID.randomUUID());
     consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // States of an aborted transaction (an instance died mid-commit) are written again by the
+    // instance that takes over: only committed ones are incidents.
+    consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (Lifecycle lifecycle = new Lifecycle();
         KafkaConsumer<String, byte[]> alerts =
             new KafkaConsumer<>(consumer, new StringDeserializer(), new ByteArrayDeserializer())) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       EvalCommand.class,
       dev.faultline.cli.bench.BenchCommand.class,
+      dev.faultline.cli.bench.SoakCommand.class,
       ConfigCommand.class
     })
 public final class Faultline implements Runnable {

@@ -21,6 +21,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String STATE_DIR = "faultline.state.dir";
   public static final String PROCESSING_GUARANTEE = "faultline.processing.guarantee";
   public static final String STREAM_THREADS = "faultline.stream.threads";
+  public static final String STANDBY_REPLICAS = "faultline.standby.replicas";
   public static final String COMMIT_INTERVAL_MS = "faultline.commit.interval.ms";
   public static final String API_HOST = "faultline.api.host";
   public static final String API_PORT = "faultline.api.port";
@@ -135,8 +136,11 @@ public final class AnalyzerConfig extends AbstractConfig {
             ValidString.in("exactly_once_v2", "at_least_once"),
             Importance.MEDIUM,
             "Kafka Streams processing guarantee. exactly_once_v2 (the default) never duplicates"
-                + " an incident or a span after a failure; at_least_once is faster and is what"
-                + " the embedded demo uses.")
+                + " an incident state or a span after a crash, provided readers of the output"
+                + " topics use isolation.level=read_committed; its costs are a transaction per"
+                + " commit interval and output visible only at commits. at_least_once may repeat"
+                + " the work since the last commit after a crash (duplicate states on"
+                + " faultline.alerts); it measured no faster here (docs/reliability.md).")
         .define(
             STREAM_THREADS,
             Type.INT,
@@ -144,6 +148,17 @@ public final class AnalyzerConfig extends AbstractConfig {
             Range.atLeast(1),
             Importance.MEDIUM,
             "Stream threads of this instance.")
+        .define(
+            STANDBY_REPLICAS,
+            Type.INT,
+            0,
+            Range.between(0, 10),
+            Importance.MEDIUM,
+            "Standby replicas of every store (Kafka Streams' num.standby.replicas): other"
+                + " instances keep a warm copy of each task's state by reading its changelog. With"
+                + " 0 an instance that takes over a failed one's tasks first rebuilds their state"
+                + " from the changelogs; with 1 or more it starts from its copy, at the price of"
+                + " reading every changelog once more per standby.")
         .define(
             COMMIT_INTERVAL_MS,
             Type.LONG,
@@ -688,6 +703,10 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public int streamThreads() {
     return getInt(STREAM_THREADS);
+  }
+
+  public int standbyReplicas() {
+    return getInt(STANDBY_REPLICAS);
   }
 
   public String apiHost() {

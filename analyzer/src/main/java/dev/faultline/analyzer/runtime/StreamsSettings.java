@@ -25,6 +25,7 @@ public final class StreamsSettings {
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
     // Repeated updates of one trace within a commit interval reach RocksDB and the changelog once.
@@ -38,6 +39,10 @@ public final class StreamsSettings {
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2_000);
+    // An instance that dies without leaving the group holds its partitions until its session
+    // expires: 45 s by default, too long for a tool that must answer during an incident.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
     // A record holds a whole OTLP request (tens of KiB): the 1 MiB default per partition makes
     // every poll a short one.
     props.put(

@@ -74,6 +74,11 @@ final class SyntheticTraffic {
     }
   }
 
+  /** Moves the traffic's clock to {@code epochNanos} if that is later (real-time traffic). */
+  void clockAt(long epochNanos) {
+    clockNanos = Math.max(clockNanos, epochNanos);
+  }
+
   /** The next request of about {@code spansPerRequest} spans (whole traces). */
   ExportTraceServiceRequest next() {
     Map<Integer, List<Span>> byService = new LinkedHashMap<>();
