@@ -197,7 +197,8 @@ public final class SoakRun {
       AtomicLong sent,
       AtomicBoolean stop) {
     SyntheticTraffic traffic =
-        new SyntheticTraffic(42, 20, 100, System.currentTimeMillis() * 1_000_000L);
+        new SyntheticTraffic(
+            42, 20, 100, options.spansPerSecond(), System.currentTimeMillis() * 1_000_000L);
     long tick = 100;
     double owed = 0;
     long next = System.nanoTime();
