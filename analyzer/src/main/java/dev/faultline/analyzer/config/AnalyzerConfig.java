@@ -305,11 +305,14 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             TRACE_CACHE_TRACES,
             Type.INT,
-            10_000,
+            2_000,
             Range.atLeast(0),
             Importance.LOW,
             "Traces being assembled that each task keeps in memory between their batches; the"
-                + " rest are read back from the store when their next batch comes.")
+                + " rest are read back from the store when their next batch comes (a trace all of"
+                + " whose calls were emitted is resolved without reading it back). Each costs"
+                + " about 1.5 KB of heap per span: 10,000 traces of 17 spans on each of 3 tasks"
+                + " held about 800 MB.")
         .define(
             WINDOW_SIZE_MS,
             Type.LONG,
