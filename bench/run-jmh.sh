@@ -5,8 +5,9 @@
 #   bench/run-jmh.sh -o out.json Sketch       a subset (JMH's regexp), results elsewhere
 #   bench/run-jmh.sh -- -prof gc              extra JMH options after --
 #
-# Defaults: one fork, 3 warm-up and 5 measured iterations of one second each. The jar is copied
-# to a temporary file first, so that a rebuild does not replace it under the running JVM.
+# Defaults: one fork, 5 warm-up and 5 measured iterations of one second each (on two busy cores
+# the JIT took about five seconds to settle the decoders; three were not enough). The jar is
+# copied to a temporary file first, so that a rebuild does not replace it under the running JVM.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 output="$root/docs/bench/jmh.json"
@@ -27,7 +28,7 @@ jar="$(mktemp --suffix=.jar)"
 trap 'rm -f "$jar"' EXIT
 cp bench/target/faultline-benchmarks.jar "$jar"
 mkdir -p "$(dirname "$output")"
-java -jar "$jar" -f 1 -wi 3 -i 5 -w 1s -r 1s \
+java -jar "$jar" -f 1 -wi 5 -i 5 -w 1s -r 1s \
   -jvmArgsAppend "-Dfaultline.scenarios=$root/scenarios" \
   -rf json -rff "$output" "$@" "${patterns[@]}"
 echo "wrote $output"
