@@ -52,7 +52,8 @@ import org.apache.kafka.streams.StreamsBuilder;
  * Before each fault is approached the analyzer is let to catch up (its consumer group has committed
  * the whole input), then from {@link #LEAD_SECONDS} before the fault the simulator is paced to the
  * wall clock, as {@code faultline simulate --realtime} does, and synthetic traffic of other
- * services ({@link BackgroundLoad}) brings the load up to {@code --latency-rate}.
+ * services ({@link SyntheticTraffic}, in step with the simulator's clock) brings the load up to
+ * {@code --latency-rate}.
  */
 final class DetectionLatencyBenchmark {
   static final long LEAD_SECONDS = 15;
@@ -144,7 +145,7 @@ final class DetectionLatencyBenchmark {
         } catch (FaultPacer.Done done) {
           // Every fault was watched: the rest of the run is not needed.
         }
-        pacer.closeBackground();
+        pacer.endPhase();
         return LatencyResult.of(
             judge(cycle, pacer, startEpochMs), options.rate, pacer.achievedRate());
       } finally {
@@ -251,7 +252,16 @@ final class DetectionLatencyBenchmark {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
           long now = System.currentTimeMillis();
           try {
-            received.add(new Alert(now, IncidentJson.read(record.value())));
+            Incident incident = IncidentJson.read(record.value());
+            received.add(new Alert(now, incident));
+            log.printf(
+                "    alert %s %s %s, root %s, event time %s%n",
+                incident.id(),
+                incident.status(),
+                incident.type(),
+                incident.rootCause().node(),
+                incident.eventTime());
+            log.flush();
           } catch (java.io.IOException e) {
             log.printf("  (unreadable incident at offset %d: %s)%n", record.offset(), e);
           }

@@ -34,7 +34,6 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
   private final long startEpochMs;
   private final Producer<byte[], byte[]> producer;
   private final SpanSink kafka;
-  private final String topic;
   private final LatencyOptions options;
   private final Lag lag;
   private final List<DetectionLatencyBenchmark.Alert> alerts;
@@ -51,7 +50,11 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
   private long fastSpans;
   private long fastVirtualMs;
   private long lastFastFlushMs;
-  private BackgroundLoad background;
+  private SyntheticTraffic background;
+  private double backgroundRate;
+  private long backgroundSpans;
+  private long phaseVirtualMs;
+  private int phases;
 
   FaultPacer(
       FaultCycle cycle,
@@ -66,7 +69,6 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
     this.startEpochMs = startEpochMs;
     this.producer = requireNonNull(producer, "producer");
     this.kafka = SpanSink.kafka(producer, topic);
-    this.topic = topic;
     this.options = options;
     this.lag = lag;
     this.alerts = alerts;
@@ -100,6 +102,7 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
       }
       kafka.accept(request);
       pacedSpans += spans;
+      sendBackground(flushMs);
       long now = System.currentTimeMillis();
       if (detected(current) || now > wallStarts[fault] + (long) (options.timeoutSeconds * 1000)) {
         leave(current, now);
@@ -126,13 +129,15 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
     offsetMs = now - (startEpochMs + flushMs);
     phaseWallMs = now;
     wallStarts[fault] = startEpochMs + (long) (current.startSeconds() * 1000) + offsetMs;
+    // Background event time follows the scenario's virtual clock, not the wall clock: were the
+    // simulator to fall behind on a busy machine, its spans would otherwise arrive late against
+    // the background's stream time and land in later windows.
+    backgroundRate = extra;
+    backgroundSpans = 0;
+    phaseVirtualMs = flushMs;
     background =
-        new BackgroundLoad(
-            producer,
-            topic,
-            Math.max(1, extra),
-            (startEpochMs + flushMs) * 1_000_000L,
-            1_000 + fault);
+        new SyntheticTraffic(
+            1_000 + phases++, 40, 100, Math.max(1, extra), (startEpochMs + flushMs) * 1_000_000L);
     paced = true;
     started = false;
     log.printf(
@@ -150,9 +155,19 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
     log.flush();
   }
 
+  /** The background's spans up to this flush of the scenario's clock. */
+  private void sendBackground(long flushMs) {
+    double due = backgroundRate * (flushMs - phaseVirtualMs) / 1000.0;
+    while (backgroundSpans < due) {
+      ExportTraceServiceRequest request = background.next();
+      kafka.accept(request);
+      int spans = IngestBenchmark.spanCount(request);
+      backgroundSpans += spans;
+      pacedSpans += spans;
+    }
+  }
+
   private void leave(FaultCycle.Fault current, long now) throws Exception {
-    background.close();
-    pacedSpans += background.spans();
     pacedMs += now - phaseWallMs;
     DetectionLatencyBenchmark.Alert right = firstRight(current);
     log.printf(
@@ -184,10 +199,9 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
         .firstRight(alerts, Long.MAX_VALUE);
   }
 
-  void closeBackground() throws InterruptedException {
+  /** Ends the phase in progress, if any (the simulation ended before its fault was judged). */
+  void endPhase() {
     if (background != null) {
-      background.close();
-      pacedSpans += background.spans();
       pacedMs += System.currentTimeMillis() - phaseWallMs;
       background = null;
     }
