@@ -127,7 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
       }
       if (stages.contains("latency")) {
         detection =
-            new DetectionLatencyBenchmark(client, latency, partitions, guarantees.get(0), out)
+            new DetectionLatencyBenchmark(
+                    client, latency, partitions, guarantees.get(0), settings, out)
                 .run();
       }
     }

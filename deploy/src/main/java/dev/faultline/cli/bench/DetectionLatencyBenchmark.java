@@ -62,6 +62,7 @@ final class DetectionLatencyBenchmark {
   private final LatencyOptions options;
   private final int partitions;
   private final String guarantee;
+  private final Map<String, String> settings;
   private final PrintWriter log;
   private final String run = "latency-" + UUID.randomUUID().toString().substring(0, 8);
   private final String input = "bench-otlp-" + run;
@@ -78,11 +79,13 @@ final class DetectionLatencyBenchmark {
       LatencyOptions options,
       int partitions,
       String guarantee,
+      Map<String, String> settings,
       PrintWriter log) {
     this.client = requireNonNull(client, "client");
     this.options = requireNonNull(options, "options");
     this.partitions = partitions;
     this.guarantee = requireNonNull(guarantee, "guarantee");
+    this.settings = Map.copyOf(settings);
     this.log = requireNonNull(log, "log");
     if (options.faults < 1 || options.rate <= 0 || options.timeoutSeconds <= 0) {
       throw new IllegalArgumentException(
@@ -104,6 +107,7 @@ final class DetectionLatencyBenchmark {
     values.put(AnalyzerConfig.GRAPH_TOPIC, "bench-graph-" + run);
     values.put(AnalyzerConfig.ALERTS_TOPIC, alerts);
     values.put(AnalyzerConfig.STREAM_THREADS, Integer.getInteger("bench.threads", 1));
+    values.putAll(settings); // --set, as for the other analyzer stages
     AnalyzerConfig config = new AnalyzerConfig(values);
     try (Admin admin = Admin.create(client)) {
       new TopicAdmin(admin)

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.faultline.ingest.simulate.SpanSink;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -29,6 +31,8 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
       super("every fault watched", null, false, false);
     }
   }
+
+  static final String BACKGROUND_QUEUE_PREFIX = "background-";
 
   private final FaultCycle cycle;
   private final long startEpochMs;
@@ -159,12 +163,36 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
   private void sendBackground(long flushMs) {
     double due = backgroundRate * (flushMs - phaseVirtualMs) / 1000.0;
     while (backgroundSpans < due) {
-      ExportTraceServiceRequest request = background.next();
+      ExportTraceServiceRequest request = ownQueue(background.next());
       kafka.accept(request);
       int spans = IngestBenchmark.spanCount(request);
       backgroundSpans += spans;
       pacedSpans += spans;
     }
+  }
+
+  /**
+   * The background with its queue renamed: the synthetic traffic publishes to {@code kafka/orders},
+   * which is also the storefront's queue, and thousands of foreign messages a second on it made the
+   * storefront's consumers look as if they had fallen behind.
+   */
+  static ExportTraceServiceRequest ownQueue(ExportTraceServiceRequest request) {
+    ExportTraceServiceRequest.Builder out = request.toBuilder();
+    for (ResourceSpans.Builder resource : out.getResourceSpansBuilderList()) {
+      for (ScopeSpans.Builder scope : resource.getScopeSpansBuilderList()) {
+        for (Span.Builder span : scope.getSpansBuilderList()) {
+          for (KeyValue.Builder attribute : span.getAttributesBuilderList()) {
+            if (attribute.getKey().equals("messaging.destination.name")) {
+              attribute.setValue(
+                  AnyValue.newBuilder()
+                      .setStringValue(
+                          BACKGROUND_QUEUE_PREFIX + attribute.getValue().getStringValue()));
+            }
+          }
+        }
+      }
+    }
+    return out.build();
   }
 
   private void leave(FaultCycle.Fault current, long now) throws Exception {
