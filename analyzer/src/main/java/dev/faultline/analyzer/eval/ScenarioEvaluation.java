@@ -73,9 +73,10 @@ public final class ScenarioEvaluation {
   /**
    * The graph nodes ({@code type:name}) that are what the truth names: a service, or a shared
    * dependency under each name its spans carry (its address and its {@code db.namespace}; which one
-   * a node is named from is the analyzer's choice, and a truth may not presume it).
+   * a node is named from is the analyzer's choice, and a truth may not presume it). Public so that
+   * {@code faultline bench}'s detection latency judges a root cause by the same rule.
    */
-  static Set<String> nodesOf(Scenario scenario, String name) {
+  public static Set<String> nodesOf(Scenario scenario, String name) {
     Set<String> nodes = new LinkedHashSet<>();
     for (Scenario.DependencySpec dependency : scenario.dependencies()) {
       if (dependency.name().equals(name)) {

@@ -77,8 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
           "Stages to measure besides the plain consumer, comma-separated: decode, topology (the"
               + " analyzer's topology in process, no broker), ingest, analyzer, analyzer-keyed"
               + " (the input as a collector with partition_traces_by_id writes it: one record per"
-              + " trace, keyed by its id, read without the spans topic) (default"
-              + " ${DEFAULT-VALUE}).")
+              + " trace, keyed by its id, read without the spans topic), latency (detection latency"
+              + " in real time, see --latency-*) (default ${DEFAULT-VALUE}).")
   List<String> stages;
 
   @Option(
@@ -100,6 +100,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FILE", description = "Write the results as JSON here.")
   Path output;
 
+  @CommandLine.Mixin LatencyOptions latency;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -116,10 +118,19 @@ public final class BenchCommand implements Callable<Integer> {
             stages,
             guarantees,
             settings);
-    List<BenchResult> results;
+    List<BenchResult> results = List.of();
+    LatencyResult detection = null;
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
-      results = new IngestBenchmark(client, options, out).run();
+      if (stages.stream().anyMatch(stage -> !stage.equals("latency"))) {
+        results = new IngestBenchmark(client, options, out).run();
+      }
+      if (stages.contains("latency")) {
+        detection =
+            new DetectionLatencyBenchmark(
+                    client, latency, partitions, guarantees.get(0), settings, out)
+                .run();
+      }
     }
     out.println();
     out.printf(
@@ -154,6 +165,9 @@ public final class BenchCommand implements Callable<Integer> {
           .forEach((name, seconds) -> line.append(String.format("  %s %.1f", name, seconds)));
       out.printf("%-40.40s%s%n", result.stage(), line);
     }
+    if (detection != null) {
+      LatencyTable.print(detection, out);
+    }
     out.flush();
     if (output != null) {
       Map<String, Object> document = new LinkedHashMap<>();
@@ -161,6 +175,9 @@ public final class BenchCommand implements Callable<Integer> {
       document.put("machine", machine());
       document.put("options", options);
       document.put("results", results);
+      if (detection != null) {
+        document.put("detectionLatency", detection);
+      }
       Files.createDirectories(output.toAbsolutePath().getParent());
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)

@@ -29,7 +29,7 @@ record BenchOptions(
     List<String> guarantees,
     Map<String, String> settings) {
   static final Set<String> STAGES =
-      Set.of("decode", "topology", "ingest", "analyzer", "analyzer-keyed");
+      Set.of("decode", "topology", "ingest", "analyzer", "analyzer-keyed", "latency");
   static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
   BenchOptions {
