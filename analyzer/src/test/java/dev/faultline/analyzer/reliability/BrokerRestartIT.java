@@ -97,10 +97,13 @@ class BrokerRestartIT {
       Thread.sleep(AFTER.toMillis());
       stop.set(true);
       steady.get(90, TimeUnit.SECONDS);
-      long steadyUntil = System.currentTimeMillis();
-      // Event time moves on, so every window and trace of the steady stream closes.
-      for (ExportTraceServiceRequest drain : Traffic.drain(steadyUntil + 1_000, 40, 250, 8, 99)) {
-        exporter.export(drain);
+      // Event time moves on, so every window and trace of the steady stream closes. The drain is
+      // paced in wall-clock time with spans ending now: a batch's event time is capped at its
+      // record's timestamp (a host clock running ahead must not move stream time), so spans dated
+      // in the future, sent at once, would not move it.
+      for (int i = 0; i < 40; i++) {
+        exporter.export(Traffic.drain(System.currentTimeMillis(), 1, 1_000, 8, 99 + i).get(0));
+        Thread.sleep(250);
       }
 
       long lag = Lag.awaitZero(admin, config.applicationId(), Duration.ofSeconds(90));
