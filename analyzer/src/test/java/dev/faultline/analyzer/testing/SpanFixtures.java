@@ -94,4 +94,19 @@ public final class SpanFixtures {
     return span.setStartUnixNano(span.getStartUnixNano() + delta)
         .setEndUnixNano(span.getEndUnixNano() + delta);
   }
+
+  /**
+   * A frontend {@code GET /cart} (100 ms) calling cart {@code Get} (client 60 ms, server 50 ms), as
+   * one trace of three spans starting at {@code startMs}.
+   */
+  public static java.util.List<Span> cartRequest(long trace, double startMs) {
+    return java.util.List.of(
+        server(1, 0, "frontend", "GET /cart", startMs, startMs + 100)
+            .setTraceId(traceId(trace))
+            .build(),
+        client(2, 1, "frontend", "cart.Get", startMs + 10, startMs + 70)
+            .setTraceId(traceId(trace))
+            .build(),
+        server(3, 2, "cart", "Get", startMs + 15, startMs + 65).setTraceId(traceId(trace)).build());
+  }
 }

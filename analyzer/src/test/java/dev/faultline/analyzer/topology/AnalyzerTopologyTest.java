@@ -5,25 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.graph.GraphWindow;
-import dev.faultline.analyzer.testing.Otlp;
 import dev.faultline.analyzer.testing.SpanFixtures;
+import dev.faultline.analyzer.testing.TopologyHarness;
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.Span;
-import dev.faultline.schemas.serde.Serdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.BytesDeserializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,50 +31,29 @@ class AnalyzerTopologyTest {
               AnalyzerConfig.PAIRING_TIMEOUT_MS, 2_000L,
               AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 1_000L));
   private final List<GraphWindow> published = new ArrayList<>();
-  private TopologyTestDriver driver;
-  private TestInputTopic<byte[], byte[]> input;
-  private TestOutputTopic<Bytes, GraphRecord> graph;
+  private TopologyHarness topology;
 
   @BeforeEach
   void start() {
-    StreamsBuilder builder = new StreamsBuilder();
-    AnalyzerTopology.build(
-        builder,
-        config,
-        new AnalyzerMetrics(new SimpleMeterRegistry()),
-        AnalyzerTopology.Hooks.none().withWindowListener(published::add));
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analyzer-topology-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(builder.build(), props);
-    input =
-        driver.createInputTopic(
-            config.ingest().inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
-    graph =
-        driver.createOutputTopic(
-            config.graphTopic(), new BytesDeserializer(), Serdes.graphRecord().deserializer());
+    topology =
+        new TopologyHarness(
+            config,
+            "analyzer-topology-test",
+            new SimpleMeterRegistry(),
+            AnalyzerTopology.Hooks.none().withWindowListener(published::add));
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    topology.close();
   }
 
   private void send(long atMs, List<Span> spans) {
-    input.pipeInput(null, Otlp.request(spans).toByteArray(), Instant.ofEpochMilli(atMs));
+    topology.send(atMs, spans);
   }
 
   private static List<Span> cartRequest(long trace, double startMs) {
-    return List.of(
-        SpanFixtures.server(1, 0, "frontend", "GET /cart", startMs, startMs + 100)
-            .setTraceId(SpanFixtures.traceId(trace))
-            .build(),
-        SpanFixtures.client(2, 1, "frontend", "cart.Get", startMs + 10, startMs + 70)
-            .setTraceId(SpanFixtures.traceId(trace))
-            .build(),
-        SpanFixtures.server(3, 2, "cart", "Get", startMs + 15, startMs + 65)
-            .setTraceId(SpanFixtures.traceId(trace))
-            .build());
+    return SpanFixtures.cartRequest(trace, startMs);
   }
 
   @Test
@@ -95,7 +64,7 @@ class AnalyzerTopologyTest {
     // Later traffic moves stream time past the first window's end.
     send(T0_MS + 5_000, cartRequest(99, 4_900));
 
-    List<GraphRecord> records = graph.readValuesToList();
+    List<GraphRecord> records = topology.graphRecords();
     assertThat(records).isNotEmpty();
     GraphRecord edge =
         records.stream()
@@ -112,7 +81,8 @@ class AnalyzerTopologyTest {
     assertThat(published).isNotEmpty();
     assertThat(published.get(0).complete()).isTrue();
 
-    KeyValueStore<Bytes, byte[]> history = driver.getKeyValueStore(AnalyzerTopology.GRAPH_STORE);
+    KeyValueStore<Bytes, byte[]> history =
+        topology.driver().getKeyValueStore(AnalyzerTopology.GRAPH_STORE);
     assertThat(history.approximateNumEntries()).isGreaterThanOrEqualTo(records.size());
   }
 
@@ -120,7 +90,8 @@ class AnalyzerTopologyTest {
   void aTraceIsKeptInTheTraceStoreForQueries() {
     send(T0_MS + 200, cartRequest(7, 100));
 
-    KeyValueStore<Bytes, byte[]> traces = driver.getKeyValueStore(AnalyzerTopology.TRACE_STORE);
+    KeyValueStore<Bytes, byte[]> traces =
+        topology.driver().getKeyValueStore(AnalyzerTopology.TRACE_STORE);
     assertThat(TraceStore.load(traces, SpanFixtures.traceId(7), 100))
         .hasValueSatisfying(loaded -> assertThat(loaded.model().size()).isEqualTo(3));
   }

@@ -6,22 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.analyzer.sketch.LatencySketch;
-import dev.faultline.analyzer.testing.Otlp;
 import dev.faultline.analyzer.testing.SpanFixtures;
+import dev.faultline.analyzer.testing.TopologyHarness;
 import dev.faultline.schemas.proto.EdgeStats;
 import dev.faultline.schemas.proto.NodeStats;
 import dev.faultline.schemas.proto.Span;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,33 +37,25 @@ class ClockSkewAndDisorderTest {
               AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 1_000L));
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<GraphWindow> published = new ArrayList<>();
-  private TopologyTestDriver driver;
-  private TestInputTopic<byte[], byte[]> input;
+  private TopologyHarness topology;
 
   @BeforeEach
   void start() {
-    StreamsBuilder builder = new StreamsBuilder();
-    AnalyzerTopology.build(
-        builder,
-        config,
-        new AnalyzerMetrics(registry),
-        AnalyzerTopology.Hooks.none().withWindowListener(published::add));
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "clock-skew-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(builder.build(), props);
-    input =
-        driver.createInputTopic(
-            config.ingest().inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+    topology =
+        new TopologyHarness(
+            config,
+            "clock-skew-test",
+            registry,
+            AnalyzerTopology.Hooks.none().withWindowListener(published::add));
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    topology.close();
   }
 
   private void send(long atMs, List<Span> spans) {
-    input.pipeInput(null, Otlp.request(spans).toByteArray(), Instant.ofEpochMilli(atMs));
+    topology.send(atMs, spans);
   }
 
   /**

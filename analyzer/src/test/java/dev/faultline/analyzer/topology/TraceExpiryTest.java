@@ -4,24 +4,13 @@ import static dev.faultline.analyzer.testing.SpanFixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
-import dev.faultline.analyzer.testing.Otlp;
 import dev.faultline.analyzer.testing.SpanFixtures;
-import dev.faultline.schemas.proto.GraphRecord;
+import dev.faultline.analyzer.testing.TopologyHarness;
 import dev.faultline.schemas.proto.Span;
-import dev.faultline.schemas.serde.Serdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.BytesDeserializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,50 +33,26 @@ class TraceExpiryTest {
               AnalyzerConfig.TRACE_RETENTION_MS, 5_000L,
               AnalyzerConfig.TRACE_CACHE_TRACES, 0,
               AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 1_000L));
-  private TopologyTestDriver driver;
-  private TestInputTopic<byte[], byte[]> input;
-  private TestOutputTopic<Bytes, GraphRecord> graph;
+  private TopologyHarness topology;
 
   @BeforeEach
   void start() {
-    StreamsBuilder builder = new StreamsBuilder();
-    AnalyzerTopology.build(
-        builder,
-        config,
-        new AnalyzerMetrics(new SimpleMeterRegistry()),
-        AnalyzerTopology.Hooks.none());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trace-expiry-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(builder.build(), props);
-    input =
-        driver.createInputTopic(
-            config.ingest().inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
-    graph =
-        driver.createOutputTopic(
-            config.graphTopic(), new BytesDeserializer(), Serdes.graphRecord().deserializer());
+    topology =
+        new TopologyHarness(
+            config, "trace-expiry-test", new SimpleMeterRegistry(), AnalyzerTopology.Hooks.none());
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    topology.close();
   }
 
   private void send(long atMs, List<Span> spans) {
-    input.pipeInput(null, Otlp.request(spans).toByteArray(), Instant.ofEpochMilli(atMs));
+    topology.send(atMs, spans);
   }
 
   private static List<Span> complete(long trace, double startMs) {
-    return List.of(
-        SpanFixtures.server(1, 0, "frontend", "GET /cart", startMs, startMs + 100)
-            .setTraceId(SpanFixtures.traceId(trace))
-            .build(),
-        SpanFixtures.client(2, 1, "frontend", "cart.Get", startMs + 10, startMs + 70)
-            .setTraceId(SpanFixtures.traceId(trace))
-            .build(),
-        SpanFixtures.server(3, 2, "cart", "Get", startMs + 15, startMs + 65)
-            .setTraceId(SpanFixtures.traceId(trace))
-            .build());
+    return SpanFixtures.cartRequest(trace, startMs);
   }
 
   /** A client span whose server side never comes: a call to a virtual peer once resolved. */
@@ -104,7 +69,8 @@ class TraceExpiryTest {
 
   @Test
   void tracesNotInMemoryAreResolvedAndForgotten() {
-    KeyValueStore<Bytes, byte[]> traces = driver.getKeyValueStore(AnalyzerTopology.TRACE_STORE);
+    KeyValueStore<Bytes, byte[]> traces =
+        topology.driver().getKeyValueStore(AnalyzerTopology.TRACE_STORE);
     send(T0_MS + 200, complete(1, 100));
     send(T0_MS + 200, unpaired(2, 100));
     assertThat(meta(traces, 1).getClosed()).isFalse();
@@ -116,7 +82,7 @@ class TraceExpiryTest {
 
     // Past the windows' close: the unpaired client became a call to its virtual peer.
     send(T0_MS + 6_000, complete(4, 5_900));
-    assertThat(graph.readValuesToList())
+    assertThat(topology.graphRecords())
         .filteredOn(
             r -> r.hasEdge() && r.getEdge().getCallee().getName().equals("payments-gateway"))
         .singleElement()
