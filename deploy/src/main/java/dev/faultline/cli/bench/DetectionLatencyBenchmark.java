@@ -157,9 +157,7 @@ final class DetectionLatencyBenchmark {
         reader.join(5_000);
       }
     } finally {
-      try (var paths = Files.walk(stateDir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      BenchFiles.deleteTree(stateDir);
     }
   }
 

@@ -305,9 +305,7 @@ final class IngestBenchmark {
       startAndAwaitRunning(streams);
       CpuMeter cpu = CpuMeter.start(applicationId);
       long started = System.nanoTime();
-      while (!committedUpTo(admin, applicationId, ends)) {
-        Thread.sleep(50);
-      }
+      awaitCommitted(admin, applicationId, ends);
       long elapsed = System.nanoTime() - started;
       return BenchResult.of(
           "ingest end to end, otlp_spans -> faultline.spans (" + guarantee + ")",
@@ -316,9 +314,7 @@ final class IngestBenchmark {
           plain,
           cpu.stop());
     } finally {
-      try (var paths = Files.walk(stateDir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      BenchFiles.deleteTree(stateDir);
     }
   }
 
@@ -374,11 +370,9 @@ final class IngestBenchmark {
               ? "full analyzer, input keyed by trace id (" + guarantee + ")"
               : "full analyzer: ingest + trace assembly + graph (" + guarantee + ")";
       return BenchResult.of(stage, this.spans, elapsed, plain, cpu.stop())
-          .withMemory(heap.maxUsedAfterGcMiB(), directoryMiB(stateDir));
+          .withMemory(heap.maxUsedAfterGcMiB(), BenchFiles.size(stateDir) / (1024.0 * 1024.0));
     } finally {
-      try (var paths = Files.walk(stateDir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      BenchFiles.deleteTree(stateDir);
     }
   }
 
@@ -405,24 +399,6 @@ final class IngestBenchmark {
       throws Exception {
     while (!committedUpTo(admin, group, ends)) {
       Thread.sleep(50);
-    }
-  }
-
-  private static double directoryMiB(Path directory) throws java.io.IOException {
-    try (var paths = Files.walk(directory)) {
-      long bytes =
-          paths
-              .filter(Files::isRegularFile)
-              .mapToLong(
-                  p -> {
-                    try {
-                      return Files.size(p);
-                    } catch (java.io.IOException e) {
-                      return 0; // removed meanwhile (compaction)
-                    }
-                  })
-              .sum();
-      return bytes / (1024.0 * 1024.0);
     }
   }
 

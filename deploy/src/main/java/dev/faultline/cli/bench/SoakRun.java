@@ -10,10 +10,7 @@ import dev.faultline.ingest.config.IngestConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -138,7 +134,7 @@ public final class SoakRun {
             new Sample(
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
                 heapAfterGc(),
-                size(options.stateDir()),
+                BenchFiles.size(options.stateDir()),
                 lag(admin, config.applicationId()),
                 sent.get());
         samples.add(sample);
@@ -208,7 +204,7 @@ public final class SoakRun {
         traffic.clockAt(System.currentTimeMillis() * 1_000_000L);
         while (owed > 0) {
           ExportTraceServiceRequest request = traffic.next();
-          int spans = spanCount(request);
+          int spans = IngestBenchmark.spanCount(request);
           producer.send(new ProducerRecord<>(topic, request.toByteArray()));
           owed -= spans;
           sent.addAndGet(spans);
@@ -225,42 +221,11 @@ public final class SoakRun {
     }
   }
 
-  private static int spanCount(ExportTraceServiceRequest request) {
-    int n = 0;
-    for (var resource : request.getResourceSpansList()) {
-      for (var scope : resource.getScopeSpansList()) {
-        n += scope.getSpansCount();
-      }
-    }
-    return n;
-  }
-
   /** Heap in use after a full collection: what is live, not what is garbage yet. */
   static long heapAfterGc() {
     System.gc();
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  static long size(Path dir) {
-    if (!Files.exists(dir)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files
-          .filter(Files::isRegularFile)
-          .mapToLong(
-              f -> {
-                try {
-                  return Files.size(f);
-                } catch (IOException e) {
-                  return 0; // deleted meanwhile (a RocksDB compaction)
-                }
-              })
-          .sum();
-    } catch (IOException | UncheckedIOException e) {
-      return size(dir); // a directory vanished while walking: look again
-    }
   }
 
   /** Records of the group's input not committed yet (last stable offsets minus committed). */
