@@ -192,13 +192,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     TraceModel model = trace.model;
     if (model.isClosed()) {
       byte[] meta = buffer.get(TraceStore.metaKey(id));
-      if (meta != null) {
-        for (Bytes stored : TraceStore.keys(TraceStore.parseMeta(meta), id)) {
-          buffer.delete(stored);
-        }
-      }
-      active.remove(key);
-      inFlight = Math.max(0, inFlight - 1);
+      forget(id, key, meta == null ? null : TraceStore.parseMeta(meta));
       return;
     }
     long due = model.lastSeenMs() + settings.pairingTimeoutMs();
@@ -232,10 +226,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       return true; // a stale index entry: the trace was re-indexed since
     }
     if (meta.getClosed()) {
-      for (Bytes stored : TraceStore.keys(meta, id)) {
-        buffer.delete(stored);
-      }
-      inFlight = Math.max(0, inFlight - 1);
+      forget(id, key, meta);
       return true;
     }
     if (!TraceStore.everythingEmitted(meta)) {
@@ -251,6 +242,17 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     expiry.put(expiryKey(next.getDeadlineMs(), key), EMPTY);
     buffer.put(TraceStore.metaKey(id), next.build().toByteArray());
     return true;
+  }
+
+  /** Forgets a resolved trace past retention: its stored entries (when any) and its memory. */
+  private void forget(byte[] id, Bytes key, TraceMeta meta) {
+    if (meta != null) {
+      for (Bytes stored : TraceStore.keys(meta, id)) {
+        buffer.delete(stored);
+      }
+    }
+    active.remove(key);
+    inFlight = Math.max(0, inFlight - 1);
   }
 
   /** Too many traces in flight: resolve (or forget) the one due soonest, now. */
