@@ -10,7 +10,6 @@ import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.analyzer.trace.Visit;
 import dev.faultline.schemas.proto.TraceMeta;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,9 +24,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Assembles traces: each span batch is added to its trace and paired at once; a stream-time
- * punctuation resolves traces whose pairing timeout passed and forgets them after the retention
- * period.
+ * Assembles traces: each span batch is added to its trace and paired at once; as event time moves
+ * on ({@link EventClock}: the batches' own time, not the task's stream time, which on keyed input
+ * is when the collector sent them), expiry resolves traces whose pairing timeout passed and forgets
+ * them after the retention period.
  *
  * <p>Stores: {@link #BUFFER} holds each trace as the batches that brought its spans plus its
  * bookkeeping ({@link TraceStore}), so a batch costs one write of the bytes as they came; {@link
@@ -52,6 +51,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private KeyValueStore<Bytes, byte[]> buffer;
   private KeyValueStore<Bytes, byte[]> expiry;
   private Map<Bytes, Active> active;
+  private EventClock clock;
   private long inFlight;
 
   /**
@@ -61,7 +61,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
    * @param retentionMs how long a resolved trace stays queryable
    * @param maxSpans spans kept per trace
    * @param maxInFlight traces assembled at once before the oldest are resolved early
-   * @param punctuateMs how often (stream time) expiry runs
+   * @param punctuateMs how often (event time) expiry runs
    * @param cachedTraces traces kept in memory between their batches
    */
   record Settings(
@@ -104,8 +104,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
             return size() > capacity;
           }
         };
-    context.schedule(
-        Duration.ofMillis(settings.punctuateMs()), PunctuationType.STREAM_TIME, this::expire);
+    this.clock = new EventClock(settings.punctuateMs());
   }
 
   @Override
@@ -142,6 +141,9 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     Pairing.run(trace.model, sink(record.timestamp()));
     buffer.put(
         TraceStore.metaKey(id), trace.model.meta(trace.deadline, trace.batches).toByteArray());
+    if (clock.advance(record.timestamp())) {
+      expire(clock.nowMs());
+    }
   }
 
   private Optional<Active> load(Bytes key) {
@@ -264,7 +266,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       }
     }
     if (first != null) {
-      expireOne(first, context.currentStreamTimeMs(), true);
+      expireOne(first, clock.nowMs(), true);
       metrics.tracesEvicted();
     }
   }

@@ -13,8 +13,6 @@ import dev.faultline.ingest.internal.RateLimitedLog;
 import dev.faultline.schemas.proto.WindowClosed;
 import dev.faultline.schemas.proto.WindowPartial;
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -37,6 +35,7 @@ final class WindowStatsProcessor implements Processor<byte[], Observation, byte[
   private final AnalyzerMetrics metrics;
   private final RateLimitedLog overflowLog = new RateLimitedLog(LOG);
   private WindowAggregator windows;
+  private EventClock clock;
   private ProcessorContext<byte[], WindowPartial> context;
   private int partition;
 
@@ -53,16 +52,20 @@ final class WindowStatsProcessor implements Processor<byte[], Observation, byte[
     this.context = context;
     this.windows = new WindowAggregator(windowMs, graceMs, limit);
     this.partition = context.taskId().partition();
-    context.schedule(Duration.ofMillis(windowMs), PunctuationType.STREAM_TIME, this::publish);
+    this.clock = new EventClock(windowMs);
   }
 
   @Override
   public void process(Record<byte[], Observation> record) {
-    long now = context.currentStreamTimeMs();
+    boolean tick = clock.advance(record.timestamp());
+    long now = clock.nowMs();
     if (record.value() instanceof Call call) {
       windows.add(call, now);
     } else if (record.value() instanceof Visit visit) {
       windows.add(visit, now);
+    }
+    if (tick) {
+      publish(now);
     }
   }
 
