@@ -64,7 +64,9 @@ final class StructureDetector {
                   "callsPerRequest "
                       + callerOp.operation()
                       + "->"
-                      + key.callee().name()
+                      // A service by its name; other nodes by type too, as "virtual:cart" and the
+                      // service "cart" are different callees.
+                      + (key.callee().isService() ? key.callee().name() : key.callee().toString())
                       + " "
                       + key.calleeOperation(),
                   round(edge.perVisit().before()),
