@@ -1,13 +1,18 @@
 package dev.faultline.cli.bench;
 
 import com.google.protobuf.ByteString;
+import dev.faultline.analyzer.query.SaramaCompatPartitioner;
 import dev.faultline.schemas.Ids;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Splits a request the way the collector's {@code kafkaexporter} does with {@code
@@ -16,6 +21,25 @@ import java.util.Map;
  */
 final class CollectorSplit {
   private CollectorSplit() {}
+
+  /**
+   * Sends each request as the collector would with {@code partition_traces_by_id: true}: one record
+   * per trace, keyed by its id in hex, on the partition the collector's partitioner picks.
+   */
+  static Consumer<ExportTraceServiceRequest> keyedSink(
+      Producer<byte[], byte[]> producer, String topic, int partitions) {
+    return request -> {
+      for (Map.Entry<String, ExportTraceServiceRequest> trace : byTrace(request).entrySet()) {
+        String key = trace.getKey();
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                SaramaCompatPartitioner.partition(key, partitions),
+                key.getBytes(StandardCharsets.UTF_8),
+                trace.getValue().toByteArray()));
+      }
+    };
+  }
 
   static Map<String, ExportTraceServiceRequest> byTrace(ExportTraceServiceRequest request) {
     Map<ByteString, ExportTraceServiceRequest.Builder> traces = new LinkedHashMap<>();

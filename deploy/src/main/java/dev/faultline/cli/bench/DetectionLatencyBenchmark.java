@@ -12,6 +12,7 @@ import dev.faultline.analyzer.topology.AnalyzerTopology;
 import dev.faultline.ingest.config.IngestConfig;
 import dev.faultline.ingest.kafka.TopicAdmin;
 import dev.faultline.ingest.simulate.Simulator;
+import dev.faultline.ingest.simulate.SpanSink;
 import dev.faultline.schemas.incident.Incident;
 import dev.faultline.schemas.incident.IncidentJson;
 import dev.faultline.schemas.incident.IncidentStatus;
@@ -138,11 +139,25 @@ final class DetectionLatencyBenchmark {
             options.timeoutSeconds);
         log.flush();
         Lag lag = new Lag(admin, config.applicationId(), List.of(input, spansTopic));
+        // The whole run lies in the past: the simulated time that runs fast must never pass the
+        // wall clock, or its spans would come from the future, whose event time ingest caps at
+        // the record's timestamp (so the windows of a later fault would not close in time).
+        FaultCycle.Fault last = cycle.faults().get(cycle.faults().size() - 1);
         long startEpochMs =
             System.currentTimeMillis()
-                - (long) ((cycle.faults().get(0).startSeconds() - LEAD_SECONDS) * 1000);
+                - (long) ((last.startSeconds() + options.timeoutSeconds + 5) * 1000);
         FaultPacer pacer =
-            new FaultPacer(cycle, startEpochMs, producer, input, options, lag, received, log);
+            new FaultPacer(
+                cycle,
+                startEpochMs,
+                producer,
+                config.ingest().inputKeyedByTrace()
+                    ? CollectorSplit.keyedSink(producer, input, partitions)
+                    : SpanSink.kafka(producer, input),
+                options,
+                lag,
+                received,
+                log);
         try {
           new Simulator(cycle.scenario())
               .run(new Simulator.Options(startEpochMs, false, line -> {}), pacer);
@@ -257,12 +272,16 @@ final class DetectionLatencyBenchmark {
             Incident incident = IncidentJson.read(record.value());
             received.add(new Alert(now, incident));
             log.printf(
-                "    alert %s %s %s, root %s, event time %s%n",
+                "    alert %s %s %s, root %s, event time %s; evidence %s%n",
                 incident.id(),
                 incident.status(),
                 incident.type(),
                 incident.rootCause().node(),
-                incident.eventTime());
+                incident.eventTime(),
+                incident.rootCause().evidence().stream()
+                    .limit(3)
+                    .map(e -> e.signal() + " " + e.before() + " -> " + e.now() + " " + e.unit())
+                    .toList());
             log.flush();
           } catch (java.io.IOException e) {
             log.printf("  (unreadable incident at offset %d: %s)%n", record.offset(), e);

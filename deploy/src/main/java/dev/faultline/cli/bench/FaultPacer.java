@@ -2,7 +2,6 @@ package dev.faultline.cli.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.faultline.ingest.simulate.SpanSink;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -34,10 +33,13 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
 
   static final String BACKGROUND_QUEUE_PREFIX = "background-";
 
+  /** Virtual time of the scenario alone, to measure its own rate, before the background starts. */
+  private static final long BACKGROUND_AFTER_MS = 10_000;
+
   private final FaultCycle cycle;
   private final long startEpochMs;
   private final Producer<byte[], byte[]> producer;
-  private final SpanSink kafka;
+  private final Consumer<ExportTraceServiceRequest> kafka;
   private final LatencyOptions options;
   private final Lag lag;
   private final List<DetectionLatencyBenchmark.Alert> alerts;
@@ -58,13 +60,12 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
   private double backgroundRate;
   private long backgroundSpans;
   private long phaseVirtualMs;
-  private int phases;
 
   FaultPacer(
       FaultCycle cycle,
       long startEpochMs,
       Producer<byte[], byte[]> producer,
-      String topic,
+      Consumer<ExportTraceServiceRequest> sink,
       LatencyOptions options,
       Lag lag,
       List<DetectionLatencyBenchmark.Alert> alerts,
@@ -72,7 +73,7 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
     this.cycle = requireNonNull(cycle, "cycle");
     this.startEpochMs = startEpochMs;
     this.producer = requireNonNull(producer, "producer");
-    this.kafka = SpanSink.kafka(producer, topic);
+    this.kafka = requireNonNull(sink, "sink");
     this.options = options;
     this.lag = lag;
     this.alerts = alerts;
@@ -97,6 +98,10 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
         fastSpans += spans;
         fastVirtualMs += Math.max(0, flushMs - lastFastFlushMs);
         lastFastFlushMs = flushMs;
+        if (background == null && fastVirtualMs >= BACKGROUND_AFTER_MS) {
+          startBackground(flushMs);
+        }
+        sendBackground(flushMs);
         return;
       }
       sleepUntil(startEpochMs + flushMs + offsetMs);
@@ -127,21 +132,14 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
     producer.flush();
     long waited = System.currentTimeMillis();
     long left = lag.waitForZero(120_000);
-    double scenarioRate = fastVirtualMs == 0 ? 0 : fastSpans * 1000.0 / fastVirtualMs;
-    double extra = Math.max(0, options.rate - scenarioRate);
+    double scenarioRate = scenarioRate();
+    if (background == null) {
+      startBackground(flushMs);
+    }
     long now = System.currentTimeMillis();
     offsetMs = now - (startEpochMs + flushMs);
     phaseWallMs = now;
     wallStarts[fault] = startEpochMs + (long) (current.startSeconds() * 1000) + offsetMs;
-    // Background event time follows the scenario's virtual clock, not the wall clock: were the
-    // simulator to fall behind on a busy machine, its spans would otherwise arrive late against
-    // the background's stream time and land in later windows.
-    backgroundRate = extra;
-    backgroundSpans = 0;
-    phaseVirtualMs = flushMs;
-    background =
-        new SyntheticTraffic(
-            1_000 + phases++, 40, 100, Math.max(1, extra), (startEpochMs + flushMs) * 1_000_000L);
     paced = true;
     started = false;
     log.printf(
@@ -155,19 +153,44 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
         left > 0 ? " (still " + left + " records behind)" : "",
         DetectionLatencyBenchmark.LEAD_SECONDS,
         scenarioRate,
-        extra);
+        backgroundRate);
     log.flush();
+  }
+
+  private double scenarioRate() {
+    return fastVirtualMs == 0 ? 0 : fastSpans * 1000.0 / fastVirtualMs;
+  }
+
+  /**
+   * Starts the background at this flush, for the rest of the run: the other services of the system,
+   * there all along as in production, so the baseline knows them before any fault. Its rate tops
+   * the scenario's own (measured so far) up to {@code --latency-rate}. Its event time follows the
+   * scenario's virtual clock, not the wall clock: were the simulator to fall behind on a busy
+   * machine, its spans would otherwise arrive late against the background's stream time.
+   */
+  private void startBackground(long flushMs) {
+    backgroundRate = Math.max(0, options.rate - scenarioRate());
+    backgroundSpans = 0;
+    phaseVirtualMs = flushMs;
+    background =
+        new SyntheticTraffic(
+            1_000, 40, 100, Math.max(1, backgroundRate), (startEpochMs + flushMs) * 1_000_000L);
   }
 
   /** The background's spans up to this flush of the scenario's clock. */
   private void sendBackground(long flushMs) {
+    if (background == null) {
+      return;
+    }
     double due = backgroundRate * (flushMs - phaseVirtualMs) / 1000.0;
     while (backgroundSpans < due) {
       ExportTraceServiceRequest request = ownQueue(background.next());
       kafka.accept(request);
       int spans = IngestBenchmark.spanCount(request);
       backgroundSpans += spans;
-      pacedSpans += spans;
+      if (paced) {
+        pacedSpans += spans;
+      }
     }
   }
 
@@ -210,7 +233,6 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
                 right.incident().rootCause().node(),
                 (right.receivedMs() - wallStarts[fault]) / 1000.0));
     log.flush();
-    background = null;
     paced = false;
     fault++;
     if (fault == cycle.faults().size()) {
@@ -229,9 +251,9 @@ final class FaultPacer implements Consumer<ExportTraceServiceRequest> {
 
   /** Ends the phase in progress, if any (the simulation ended before its fault was judged). */
   void endPhase() {
-    if (background != null) {
+    if (paced) {
       pacedMs += System.currentTimeMillis() - phaseWallMs;
-      background = null;
+      paced = false;
     }
   }
 
