@@ -89,11 +89,14 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
           normalized.batches().size(),
           "faultline.input.keyed.by.trace");
     }
+    // A record of one trace can be kept as it came by whoever stores the batch (trace assembly).
+    byte[] source =
+        encoding == OtlpEncoding.PROTOBUF && normalized.batches().size() == 1 ? value : null;
     for (SpanBatch batch : normalized.batches()) {
       context.forward(
           new Record<byte[], Decoded>(
               batch.getTraceId().toByteArray(),
-              new Decoded.Batch(batch),
+              new TraceBatch(batch, source, record.timestamp()),
               batchTimestamp(batch, record.timestamp()),
               new RecordHeaders()));
     }
