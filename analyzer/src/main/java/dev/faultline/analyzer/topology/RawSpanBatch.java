@@ -30,8 +30,8 @@ record RawSpanBatch(byte[] bytes, SpanBatch batch) {
    */
   static RawSpanBatch of(TraceBatch decoded) {
     byte[] stored =
-        decoded.hasSource()
-            ? StoredBatches.ofSource(decoded.sourceTimestampMs(), decoded.source())
+        decoded.hasSource() && StoredBatches.storableAsSource(decoded.source())
+            ? decoded.source()
             : WRITER.serialize(null, decoded.batch());
     return new RawSpanBatch(stored, decoded.batch());
   }

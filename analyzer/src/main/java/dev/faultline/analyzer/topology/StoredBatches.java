@@ -7,22 +7,23 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.ingest.normalize.ProtobufSpanReader;
 import dev.faultline.ingest.otlp.OtlpDecodeException;
+import dev.faultline.ingest.topology.TraceBatch;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanBatch;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
  * Reads the two forms a batch takes in the trace-buffer store: a serialized {@link SpanBatch}, or
- * the OTLP record the batch was decoded from when the record held only that trace (byte 0, the
- * record's timestamp, the record's value). The second costs nothing to write, where serializing the
- * batch again cost trace assembly as much as pairing; it is decoded again only when a trace is read
- * back (a query, a trace evicted from memory, a restart). A serialized batch never starts with byte
- * 0, which is no protobuf field's tag. Not thread-safe: it holds a decoder.
+ * the OTLP record the batch was decoded from, as it came, when the record held only that trace and
+ * none of its spans was refused ({@link TraceBatch#source()}). The second costs nothing to write,
+ * where serializing the batch again cost trace assembly as much as pairing; it is decoded again
+ * only when a trace is read back (a query, a trace no longer in memory, a restart). A serialized
+ * batch always starts with its 16-byte trace id (bytes {@code 0x0a 0x10}); a record that starts so
+ * is stored serialized, which keeps the two apart. Not thread-safe: it holds a decoder.
  */
 final class StoredBatches {
-  private static final byte SOURCE = 0;
-  private static final int HEADER = 1 + Long.BYTES;
+  private static final byte TRACE_ID_TAG = 1 << 3 | 2;
+  private static final byte TRACE_ID_LENGTH = 16;
 
   private final ProtobufSpanReader reader;
 
@@ -30,13 +31,13 @@ final class StoredBatches {
     this.reader = new ProtobufSpanReader(requireNonNull(settings, "settings"));
   }
 
-  /** The stored form of a batch that is the whole of an input record. */
-  static byte[] ofSource(long recordTimestampMs, byte[] recordValue) {
-    return ByteBuffer.allocate(HEADER + recordValue.length)
-        .put(SOURCE)
-        .putLong(recordTimestampMs)
-        .put(recordValue)
-        .array();
+  /** Whether a batch's source record can be stored as it is: it does not look serialized. */
+  static boolean storableAsSource(byte[] record) {
+    return !isSerialized(record);
+  }
+
+  private static boolean isSerialized(byte[] stored) {
+    return stored.length >= 2 && stored[0] == TRACE_ID_TAG && stored[1] == TRACE_ID_LENGTH;
   }
 
   /**
@@ -44,14 +45,12 @@ final class StoredBatches {
    * gave when it arrived, unless the normalisation settings changed in between.
    */
   List<Span> spans(ByteString traceId, byte[] stored) {
-    if (stored.length == 0 || stored[0] != SOURCE) {
+    if (isSerialized(stored)) {
       return parse(stored).getSpansList();
     }
-    long timestamp = ByteBuffer.wrap(stored, 1, Long.BYTES).getLong();
-    byte[] value = new byte[stored.length - HEADER];
-    System.arraycopy(stored, HEADER, value, 0, value.length);
     try {
-      for (SpanBatch batch : reader.read(value, timestamp).batches()) {
+      // No timestamp: the checks that need one refused nothing when the record arrived.
+      for (SpanBatch batch : reader.read(stored, 0).batches()) {
         if (batch.getTraceId().equals(traceId)) {
           return batch.getSpansList();
         }

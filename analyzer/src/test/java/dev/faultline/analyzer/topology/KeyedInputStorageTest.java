@@ -74,11 +74,11 @@ class KeyedInputStorageTest {
     List<Span> spans = SpanFixtures.cartRequest(7, 100);
     topology.send(T0_MS + 200, spans);
 
-    byte[] stored = storedBatch(7, 0);
-    assertThat(stored[0]).isZero();
+    byte[] record = Otlp.request(spans).toByteArray();
+    assertThat(storedBatch(7, 0)).isEqualTo(record);
     List<Span> decoded =
         new ProtobufSpanReader(NormalizerSettings.defaults())
-            .read(Otlp.request(spans).toByteArray(), T0_MS + 200)
+            .read(record, T0_MS + 200)
             .batches()
             .get(0)
             .getSpansList();
@@ -91,10 +91,28 @@ class KeyedInputStorageTest {
     both.addAll(SpanFixtures.cartRequest(9, 100));
     topology.send(T0_MS + 200, both);
 
-    assertThat(storedBatch(8, 0)[0]).isNotZero();
+    assertThat(storedBatch(8, 0)).startsWith(0x0a, 0x10);
     assertThat(StoredBatches.parse(storedBatch(9, 0)).getSpansCount()).isEqualTo(3);
     assertThat(loaded(8)).hasSize(3);
     assertThat(loaded(9)).hasSize(3);
+  }
+
+  /**
+   * A record with a refused span (here an all-zero span id) is not what its batch decodes from
+   * without the record's timestamp and the dead-letter rules: the batch is stored serialized.
+   */
+  @Test
+  void aRecordWithARefusedSpanIsStoredAsItsSerializedBatch() {
+    List<Span> spans = new ArrayList<>(SpanFixtures.cartRequest(11, 100));
+    spans.add(
+        SpanFixtures.server(4, 3, "cart", "Get", 120, 130)
+            .setTraceId(SpanFixtures.traceId(11))
+            .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[8]))
+            .build());
+    topology.send(T0_MS + 200, spans);
+
+    assertThat(storedBatch(11, 0)).startsWith(0x0a, 0x10);
+    assertThat(loaded(11)).hasSize(3);
   }
 
   /**
@@ -106,8 +124,8 @@ class KeyedInputStorageTest {
     List<Span> spans = SpanFixtures.cartRequest(10, 100);
     topology.send(T0_MS + 200, List.of(spans.get(2))); // the cart server span first
     topology.send(T0_MS + 200, spans.subList(0, 2));
-    assertThat(storedBatch(10, 0)[0]).isZero();
-    assertThat(storedBatch(10, 1)[0]).isZero();
+    assertThat(storedBatch(10, 0)).isEqualTo(Otlp.request(List.of(spans.get(2))).toByteArray());
+    assertThat(storedBatch(10, 1)).isEqualTo(Otlp.request(spans.subList(0, 2)).toByteArray());
     assertThat(loaded(10)).hasSize(3);
 
     // Later traffic closes the first window.

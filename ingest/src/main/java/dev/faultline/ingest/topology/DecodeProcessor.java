@@ -91,12 +91,16 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
     }
     // A record of one trace can be kept as it came by whoever stores the batch (trace assembly).
     byte[] source =
-        encoding == OtlpEncoding.PROTOBUF && normalized.batches().size() == 1 ? value : null;
+        encoding == OtlpEncoding.PROTOBUF
+                && normalized.batches().size() == 1
+                && normalized.rejections().isEmpty()
+            ? value
+            : null;
     for (SpanBatch batch : normalized.batches()) {
       context.forward(
           new Record<byte[], Decoded>(
               batch.getTraceId().toByteArray(),
-              new TraceBatch(batch, source, record.timestamp()),
+              new TraceBatch(batch, source),
               batchTimestamp(batch, record.timestamp()),
               new RecordHeaders()));
     }

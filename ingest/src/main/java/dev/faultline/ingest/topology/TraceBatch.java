@@ -6,15 +6,14 @@ import dev.faultline.schemas.proto.SpanBatch;
 
 /**
  * The spans of one trace from one input record, and that record's protobuf value when this trace is
- * all it held: decoding the value again, at the same record timestamp, gives this batch, so a
- * consumer that must keep the batch can keep those bytes instead of serializing it.
+ * all it held and none of its spans was refused: decoding the value again (at any record timestamp,
+ * since the checks that depend on it refused nothing) gives this batch, so a consumer that must
+ * keep the batch can keep those bytes instead of serializing it.
  *
  * @param batch the normalised spans
- * @param source the record's value, or {@code null} (JSON, or a record of several traces)
- * @param sourceTimestampMs the record's timestamp, which decoding depends on
+ * @param source the record's value, or {@code null} (JSON, several traces, refused spans)
  */
-public record TraceBatch(SpanBatch batch, byte[] source, long sourceTimestampMs)
-    implements Decoded {
+public record TraceBatch(SpanBatch batch, byte[] source) implements Decoded {
   public TraceBatch {
     requireNonNull(batch, "batch");
   }
