@@ -14,11 +14,7 @@ final class WireKeyValue {
   private static final int KEY = 1 << 3 | Wire.LEN;
   private static final int VALUE = 2 << 3 | Wire.LEN;
 
-  private static final int MAX_CACHED_VALUE_BYTES = 64;
-  private static final int MAX_CACHED_VALUES = 4096;
-
   private final AttributeKeys keys;
-  private final BytesMap<String> decodedValues = new BytesMap<>(MAX_CACHED_VALUES);
   private AttributeKeys.Key key;
   private int offset;
   private int length;
@@ -60,29 +56,11 @@ final class WireKeyValue {
     return key;
   }
 
-  /**
-   * A single value, decoded once per distinct encoding: span after span carries the same methods,
-   * routes, status codes and peers, and one String for each saves decoding it, the garbage, and
-   * hashing it again downstream. Long values (rarely repeated) are decoded every time.
-   */
-  private String scalar(byte[] bytes) throws IOException {
-    if (valueLength > MAX_CACHED_VALUE_BYTES) {
-      return AttributeValues.fromWire(bytes, valueOffset, valueLength);
-    }
-    int hash = BytesMap.hash(bytes, valueOffset, valueLength);
-    String known = decodedValues.get(bytes, valueOffset, valueLength, hash);
-    if (known == null) {
-      known = AttributeValues.fromWire(bytes, valueOffset, valueLength);
-      decodedValues.put(bytes, valueOffset, valueLength, hash, known);
-    }
-    return known;
-  }
-
   /** The value in the string form of {@link AttributeValues}. */
   String value(byte[] bytes) throws IOException {
     return switch (values) {
       case 0 -> AttributeValues.asString(AnyValue.getDefaultInstance());
-      case 1 -> scalar(bytes);
+      case 1 -> AttributeValues.fromWire(bytes, valueOffset, valueLength);
       // A repeated value field merges into one; the generated parser knows how.
       default ->
           AttributeValues.asString(KeyValue.parser().parseFrom(bytes, offset, length).getValue());

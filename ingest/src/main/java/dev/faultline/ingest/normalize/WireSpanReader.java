@@ -154,7 +154,11 @@ final class WireSpanReader {
     return true;
   }
 
-  /** The operation name, decoded once per distinct name (see {@link WireKeyValue}'s values). */
+  /**
+   * The operation name, decoded once per distinct name: span after span carries the same few names,
+   * and one String for each saves decoding it, the garbage, and hashing it again wherever calls are
+   * grouped by operation. Long names (rarely repeated) are decoded every time.
+   */
   private String name(Wire wire) throws IOException {
     long range = wire.readRange();
     int offset = Wire.offset(range);
