@@ -27,6 +27,28 @@ public record EdgeKey(
     requireNonNull(kind, "kind");
   }
 
+  // Written out: the generated record methods go through method handles that the JIT did not
+  // inline here, and these keys are looked up for every call (a third of window aggregation).
+  @Override
+  public boolean equals(Object other) {
+    return this == other
+        || other instanceof EdgeKey that
+            && kind == that.kind
+            && callerOperation.equals(that.callerOperation)
+            && calleeOperation.equals(that.calleeOperation)
+            && caller.equals(that.caller)
+            && callee.equals(that.callee);
+  }
+
+  @Override
+  public int hashCode() {
+    int hash = caller.hashCode();
+    hash = 31 * hash + callerOperation.hashCode();
+    hash = 31 * hash + callee.hashCode();
+    hash = 31 * hash + calleeOperation.hashCode();
+    return 31 * hash + kind.ordinal();
+  }
+
   public static EdgeKey of(Call call) {
     return new EdgeKey(
         call.caller(), call.callerOperation(), call.callee(), call.calleeOperation(), call.kind());

@@ -14,6 +14,20 @@ public record OperationKey(String service, String operation) implements Comparab
     requireNonNull(operation, "operation");
   }
 
+  // Written out, as in EdgeKey: looked up for every visit.
+  @Override
+  public boolean equals(Object other) {
+    return this == other
+        || other instanceof OperationKey that
+            && operation.equals(that.operation)
+            && service.equals(that.service);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * service.hashCode() + operation.hashCode();
+  }
+
   public String id() {
     return service + "|" + operation;
   }

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
 import dev.faultline.analyzer.topology.TraceStore;
 import dev.faultline.analyzer.trace.TraceTree;
+import dev.faultline.ingest.config.NormalizerSettings;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -23,15 +24,19 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class TraceQueries {
   private final KafkaStreams streams;
   private final boolean keyedByCollector;
+  private final NormalizerSettings normalizer;
 
   /**
    * @param streams the running application
    * @param keyedByCollector trace assembly reads the collector's partitions directly (placement by
    *     the collector's partitioner, not Kafka's)
+   * @param normalizer how ingest normalises spans, to read batches stored as their source record
    */
-  public TraceQueries(KafkaStreams streams, boolean keyedByCollector) {
+  public TraceQueries(
+      KafkaStreams streams, boolean keyedByCollector, NormalizerSettings normalizer) {
     this.streams = requireNonNull(streams, "streams");
     this.keyedByCollector = keyedByCollector;
+    this.normalizer = requireNonNull(normalizer, "normalizer");
   }
 
   /** Where a trace lives: this instance, another one, or unknown (no metadata yet). */
@@ -66,7 +71,7 @@ public final class TraceQueries {
         streams.store(
             StoreQueryParameters.fromNameAndType(
                 AnalyzerTopology.TRACE_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
-    return TraceStore.load(store, traceId, Integer.MAX_VALUE)
+    return TraceStore.load(store, traceId, Integer.MAX_VALUE, normalizer)
         .map(loaded -> new Result(TraceTree.of(loaded.model()), loaded.meta().getClosed()));
   }
 

@@ -104,7 +104,10 @@ public final class AnalyzerRuntime implements AutoCloseable {
           new QueryApi(
               graph,
               () ->
-                  running.get() == null ? null : new TraceQueries(running.get(), keyedByCollector),
+                  running.get() == null
+                      ? null
+                      : new TraceQueries(
+                          running.get(), keyedByCollector, config.ingest().normalizer()),
               () -> self.get(),
               config.graphHistoryMs(),
               guard);

@@ -10,10 +10,10 @@ import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.ingest.kafka.IngestTopics;
 import dev.faultline.ingest.kafka.Topic;
 import dev.faultline.ingest.topology.IngestTopology;
+import dev.faultline.ingest.topology.TraceBatch;
 import dev.faultline.schemas.incident.Incident;
 import dev.faultline.schemas.incident.IncidentJson;
 import dev.faultline.schemas.proto.GraphRecord;
-import dev.faultline.schemas.proto.SpanBatch;
 import dev.faultline.schemas.proto.WindowPartial;
 import dev.faultline.schemas.serde.Serdes;
 import java.util.function.Consumer;
@@ -92,7 +92,7 @@ public final class AnalyzerTopology {
             config.traceCacheTraces());
     KStream<byte[], Observation> observations =
         spans.process(
-            () -> new TraceAssemblyProcessor(traces, metrics),
+            () -> new TraceAssemblyProcessor(traces, config.ingest().normalizer(), metrics),
             Named.as("trace-assembly"),
             TraceAssemblyProcessor.BUFFER,
             TraceAssemblyProcessor.EXPIRY);
@@ -190,13 +190,15 @@ public final class AnalyzerTopology {
    */
   static KStream<byte[], RawSpanBatch> spans(
       StreamsBuilder builder, AnalyzerConfig config, AnalyzerMetrics metrics) {
-    KStream<byte[], SpanBatch> decoded =
+    KStream<byte[], TraceBatch> decoded =
         IngestTopology.decode(builder, config.ingest(), metrics.ingest());
     if (config.ingest().inputKeyedByTrace()) {
       return decoded.mapValues(RawSpanBatch::of, Named.as("batch-bytes"));
     }
     IngestTopics topics = IngestTopics.of(config.ingest());
-    decoded.to(topics.spans().name(), topics.spans().produced("spans-sink"));
+    decoded
+        .mapValues(TraceBatch::batch, Named.as("batch-spans"))
+        .to(topics.spans().name(), topics.spans().produced("spans-sink"));
     return builder.stream(
         topics.spans().name(),
         Consumed.with(topics.spans().keySerde(), RawSpanBatch.serde()).withName(SPANS_SOURCE));

@@ -3,6 +3,7 @@ package dev.faultline.analyzer.topology;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.faultline.ingest.topology.TraceBatch;
 import dev.faultline.schemas.proto.SpanBatch;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -10,10 +11,10 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A span batch together with its serialized bytes, so trace assembly can store the batch as it came
- * instead of serializing it again.
+ * A span batch together with its stored form ({@link StoredBatches}), so trace assembly can store
+ * the batch as it came instead of serializing it again.
  *
- * @param bytes the serialized batch
+ * @param bytes the stored form: the serialized batch, or the record it was decoded from
  * @param batch the parsed batch
  */
 record RawSpanBatch(byte[] bytes, SpanBatch batch) {
@@ -22,9 +23,17 @@ record RawSpanBatch(byte[] bytes, SpanBatch batch) {
     requireNonNull(batch, "batch");
   }
 
-  /** The batch with its bytes, written as the spans topic's serde writes them (the fast way). */
-  static RawSpanBatch of(SpanBatch batch) {
-    return new RawSpanBatch(WRITER.serialize(null, batch), batch);
+  /**
+   * A freshly decoded batch: stored as the record it came from when that record held only this
+   * trace (the collector's records keyed by trace id), else written as the spans topic's serde
+   * writes it.
+   */
+  static RawSpanBatch of(TraceBatch decoded) {
+    byte[] stored =
+        decoded.hasSource() && StoredBatches.storableAsSource(decoded.source())
+            ? decoded.source()
+            : WRITER.serialize(null, decoded.batch());
+    return new RawSpanBatch(stored, decoded.batch());
   }
 
   private static final Serializer<SpanBatch> WRITER =

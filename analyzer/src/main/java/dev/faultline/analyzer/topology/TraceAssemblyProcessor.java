@@ -8,6 +8,7 @@ import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.analyzer.trace.Visit;
+import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.schemas.proto.TraceMeta;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private static final byte[] EMPTY = new byte[0];
 
   private final Settings settings;
+  private final StoredBatches stored;
   private final AnalyzerMetrics metrics;
   private ProcessorContext<byte[], Observation> context;
   private KeyValueStore<Bytes, byte[]> buffer;
@@ -85,8 +87,13 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     }
   }
 
-  TraceAssemblyProcessor(Settings settings, AnalyzerMetrics metrics) {
+  /**
+   * @param normalizer how ingest normalises spans, to read back a batch stored as its source record
+   */
+  TraceAssemblyProcessor(
+      Settings settings, NormalizerSettings normalizer, AnalyzerMetrics metrics) {
     this.settings = requireNonNull(settings, "settings");
+    this.stored = new StoredBatches(normalizer);
     this.metrics = requireNonNull(metrics, "metrics");
   }
 
@@ -147,7 +154,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   }
 
   private Optional<Active> load(Bytes key) {
-    return TraceStore.load(buffer, ByteString.copyFrom(key.get()), settings.maxSpans())
+    return TraceStore.load(buffer, ByteString.copyFrom(key.get()), settings.maxSpans(), stored)
         .map(
             loaded ->
                 new Active(

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
+import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.TraceMeta;
 import java.nio.ByteBuffer;
@@ -41,7 +42,18 @@ public final class TraceStore {
 
   /** The stored trace, if any. */
   public static Optional<Loaded> load(
-      ReadOnlyKeyValueStore<Bytes, byte[]> store, ByteString traceId, int maxSpans) {
+      ReadOnlyKeyValueStore<Bytes, byte[]> store,
+      ByteString traceId,
+      int maxSpans,
+      NormalizerSettings settings) {
+    return load(store, traceId, maxSpans, new StoredBatches(settings));
+  }
+
+  static Optional<Loaded> load(
+      ReadOnlyKeyValueStore<Bytes, byte[]> store,
+      ByteString traceId,
+      int maxSpans,
+      StoredBatches stored) {
     byte[] id = traceId.toByteArray();
     byte[] metaBytes = store.get(metaKey(id));
     if (metaBytes == null) {
@@ -53,7 +65,7 @@ public final class TraceStore {
         store.range(batchKey(id, 0), batchKey(id, Integer.MAX_VALUE))) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> entry = it.next();
-        batches.add(RawSpanBatch.parse(entry.value).getSpansList());
+        batches.add(stored.spans(traceId, entry.value));
       }
     }
     return Optional.of(new Loaded(TraceModel.restore(traceId, batches, meta, maxSpans), meta));

@@ -21,6 +21,18 @@ public record NodeKey(NodeType type, String name) implements Comparable<NodeKey>
     requireNonNull(name, "name");
   }
 
+  // Written out, as in EdgeKey: part of every edge key looked up.
+  @Override
+  public boolean equals(Object other) {
+    return this == other
+        || other instanceof NodeKey that && type == that.type && name.equals(that.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * type.ordinal() + name.hashCode();
+  }
+
   public static NodeKey service(String name) {
     return new NodeKey(NodeType.NODE_TYPE_SERVICE, name);
   }

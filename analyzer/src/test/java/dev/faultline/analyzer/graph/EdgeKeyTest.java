@@ -14,6 +14,42 @@ class EdgeKeyTest {
   /** Names that differ by a prefix, a separator, or a character around the separators. */
   private static final String[] NAMES = {"", "a", "a|b", "ab", "a:b", "a b", "b", "é", "Z", "a|"};
 
+  /** Equality is by value, as the record's own was: keys of fresh strings find each other. */
+  @Test
+  void edgesAreEqualWhenEveryPartIsAndHashAlike() {
+    EdgeKey edge = edge("web", "GET /", "cart", "Get", CallKind.CALL_KIND_SYNC);
+    EdgeKey same =
+        edge(new String("web"), "GET /", new String("cart"), "Get", CallKind.CALL_KIND_SYNC);
+    assertThat(same).isEqualTo(edge).hasSameHashCodeAs(edge);
+    assertThat(edge)
+        .isNotEqualTo(edge("web2", "GET /", "cart", "Get", CallKind.CALL_KIND_SYNC))
+        .isNotEqualTo(edge("web", "GET /x", "cart", "Get", CallKind.CALL_KIND_SYNC))
+        .isNotEqualTo(edge("web", "GET /", "cart2", "Get", CallKind.CALL_KIND_SYNC))
+        .isNotEqualTo(edge("web", "GET /", "cart", "Put", CallKind.CALL_KIND_SYNC))
+        .isNotEqualTo(edge("web", "GET /", "cart", "Get", CallKind.CALL_KIND_PRODUCE))
+        .isNotEqualTo(
+            new EdgeKey(
+                new NodeKey(NodeType.NODE_TYPE_VIRTUAL, "web"),
+                "GET /",
+                NodeKey.service("cart"),
+                "Get",
+                CallKind.CALL_KIND_SYNC))
+        .isNotEqualTo(null);
+    OperationKey operation = new OperationKey("cart", "Get");
+    assertThat(new OperationKey(new String("cart"), new String("Get")))
+        .isEqualTo(operation)
+        .hasSameHashCodeAs(operation);
+    assertThat(operation)
+        .isNotEqualTo(new OperationKey("cart", "Put"))
+        .isNotEqualTo(new OperationKey("carts", "Get"));
+  }
+
+  private static EdgeKey edge(
+      String caller, String callerOperation, String callee, String calleeOperation, CallKind kind) {
+    return new EdgeKey(
+        NodeKey.service(caller), callerOperation, NodeKey.service(callee), calleeOperation, kind);
+  }
+
   @Test
   void ordersEdgesAsTheirIdsDo() {
     SplittableRandom random = new SplittableRandom(7);

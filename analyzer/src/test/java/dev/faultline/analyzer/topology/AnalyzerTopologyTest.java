@@ -7,6 +7,7 @@ import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.analyzer.testing.SpanFixtures;
 import dev.faultline.analyzer.testing.TopologyHarness;
+import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.Span;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -92,7 +93,7 @@ class AnalyzerTopologyTest {
 
     KeyValueStore<Bytes, byte[]> traces =
         topology.driver().getKeyValueStore(AnalyzerTopology.TRACE_STORE);
-    assertThat(TraceStore.load(traces, SpanFixtures.traceId(7), 100))
+    assertThat(TraceStore.load(traces, SpanFixtures.traceId(7), 100, NormalizerSettings.defaults()))
         .hasValueSatisfying(loaded -> assertThat(loaded.model().size()).isEqualTo(3));
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.testing.SpanFixtures;
 import dev.faultline.analyzer.testing.TopologyHarness;
+import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.schemas.proto.Span;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -90,12 +91,16 @@ class TraceExpiryTest {
 
     // Past retention: both are gone from the store.
     send(T0_MS + 12_000, complete(5, 11_900));
-    assertThat(TraceStore.load(traces, SpanFixtures.traceId(1), 100)).isEmpty();
-    assertThat(TraceStore.load(traces, SpanFixtures.traceId(2), 100)).isEmpty();
+    assertThat(TraceStore.load(traces, SpanFixtures.traceId(1), 100, NormalizerSettings.defaults()))
+        .isEmpty();
+    assertThat(TraceStore.load(traces, SpanFixtures.traceId(2), 100, NormalizerSettings.defaults()))
+        .isEmpty();
   }
 
   private static dev.faultline.schemas.proto.TraceMeta meta(
       KeyValueStore<Bytes, byte[]> traces, long trace) {
-    return TraceStore.load(traces, SpanFixtures.traceId(trace), 100).orElseThrow().meta();
+    return TraceStore.load(traces, SpanFixtures.traceId(trace), 100, NormalizerSettings.defaults())
+        .orElseThrow()
+        .meta();
   }
 }

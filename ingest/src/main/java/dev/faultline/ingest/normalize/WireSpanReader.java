@@ -3,6 +3,7 @@ package dev.faultline.ingest.normalize;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.faultline.schemas.proto.Span;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,12 @@ final class WireSpanReader {
   private static final byte[] EXCEPTION_EVENT =
       SpanRecordBuilder.EXCEPTION_EVENT.getBytes(StandardCharsets.UTF_8);
 
+  private static final int MAX_CACHED_NAME_BYTES = 128;
+  private static final int MAX_CACHED_NAMES = 4096;
+
   private final WireKeyValue attribute;
+  private final BytesMap<String> names = new BytesMap<>(MAX_CACHED_NAMES);
+  private ByteString lastTraceId = ByteString.EMPTY;
   private ByteString traceId;
   private ByteString spanId;
   private ByteString parentSpanId;
@@ -77,11 +83,11 @@ final class WireSpanReader {
     int tag;
     while ((tag = wire.readTag()) != 0) {
       switch (tag) {
-        case TRACE_ID -> traceId = wire.in.readBytes();
+        case TRACE_ID -> traceId = traceId(wire);
         case SPAN_ID -> spanId = wire.in.readBytes();
         case TRACE_STATE -> wire.readUtf8Range();
         case PARENT_SPAN_ID -> parentSpanId = wire.in.readBytes();
-        case NAME -> name = wire.in.readStringRequireUtf8();
+        case NAME -> name = name(wire);
         case KIND -> kind = wire.in.readEnum();
         case START_TIME -> startNanos = wire.in.readFixed64();
         case END_TIME -> endNanos = wire.in.readFixed64();
@@ -121,6 +127,60 @@ final class WireSpanReader {
       out.exceptionType(exceptionType);
     }
     return out.build();
+  }
+
+  /**
+   * The trace id, the same instance as the last span's when the bytes are the same: the spans of a
+   * trace come together, and one instance is hashed once wherever spans are grouped by trace.
+   */
+  private ByteString traceId(Wire wire) throws IOException {
+    long range = wire.readRange();
+    int offset = Wire.offset(range);
+    int length = Wire.length(range);
+    ByteString last = lastTraceId;
+    if (last.size() == length && last.size() > 0 && sameBytes(last, wire.bytes, offset)) {
+      return last;
+    }
+    lastTraceId = ByteString.copyFrom(wire.bytes, offset, length);
+    return lastTraceId;
+  }
+
+  private static boolean sameBytes(ByteString id, byte[] bytes, int offset) {
+    for (int i = 0; i < id.size(); i++) {
+      if (id.byteAt(i) != bytes[offset + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The operation name, decoded once per distinct name: span after span carries the same few names,
+   * and one String for each saves decoding it, the garbage, and hashing it again wherever calls are
+   * grouped by operation. Long names (rarely repeated) are decoded every time.
+   */
+  private String name(Wire wire) throws IOException {
+    long range = wire.readRange();
+    int offset = Wire.offset(range);
+    int length = Wire.length(range);
+    if (length > MAX_CACHED_NAME_BYTES) {
+      return checkedString(wire.bytes, offset, length);
+    }
+    int hash = BytesMap.hash(wire.bytes, offset, length);
+    String known = names.get(wire.bytes, offset, length, hash);
+    if (known == null) {
+      known = checkedString(wire.bytes, offset, length);
+      names.put(wire.bytes, offset, length, hash, known);
+    }
+    return known;
+  }
+
+  /** A string field's value, refused as the generated parser refuses invalid UTF-8. */
+  private static String checkedString(byte[] bytes, int offset, int length) throws IOException {
+    if (!Wire.isUtf8(bytes, offset, length)) {
+      throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+    }
+    return new String(bytes, offset, length, StandardCharsets.UTF_8);
   }
 
   private void reset() {

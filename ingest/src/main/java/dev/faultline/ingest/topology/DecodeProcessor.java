@@ -89,11 +89,18 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
           normalized.batches().size(),
           "faultline.input.keyed.by.trace");
     }
+    // A record of one trace can be kept as it came by whoever stores the batch (trace assembly).
+    byte[] source =
+        encoding == OtlpEncoding.PROTOBUF
+                && normalized.batches().size() == 1
+                && normalized.rejections().isEmpty()
+            ? value
+            : null;
     for (SpanBatch batch : normalized.batches()) {
       context.forward(
           new Record<byte[], Decoded>(
               batch.getTraceId().toByteArray(),
-              new Decoded.Batch(batch),
+              new TraceBatch(batch, source),
               batchTimestamp(batch, record.timestamp()),
               new RecordHeaders()));
     }

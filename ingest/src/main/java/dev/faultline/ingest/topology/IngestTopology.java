@@ -4,7 +4,6 @@ import dev.faultline.ingest.config.IngestConfig;
 import dev.faultline.ingest.kafka.IngestTopics;
 import dev.faultline.ingest.normalize.ProtobufSpanReader;
 import dev.faultline.ingest.normalize.SpanNormalizer;
-import dev.faultline.schemas.proto.SpanBatch;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -25,9 +24,10 @@ public final class IngestTopology {
 
   /**
    * Adds decoding to {@code builder} and returns the stream of span batches keyed by trace id,
-   * before any repartitioning. Dead letters are written here.
+   * before any repartitioning, each with its source record when it can be decoded from it again.
+   * Dead letters are written here.
    */
-  public static KStream<byte[], SpanBatch> decode(
+  public static KStream<byte[], TraceBatch> decode(
       StreamsBuilder builder, IngestConfig config, IngestMetrics metrics) {
     IngestTopics topics = IngestTopics.of(config);
     SpanNormalizer normalizer = new SpanNormalizer(config.normalizer());
@@ -61,7 +61,7 @@ public final class IngestTopology {
             .defaultBranch(Branched.as("batches"));
     return branches
         .get("decoded-batches")
-        .mapValues(value -> ((Decoded.Batch) value).batch(), Named.as("batch-value"));
+        .mapValues(value -> (TraceBatch) value, Named.as("batch-value"));
   }
 
   /**
@@ -71,6 +71,7 @@ public final class IngestTopology {
   public static void build(StreamsBuilder builder, IngestConfig config, IngestMetrics metrics) {
     IngestTopics topics = IngestTopics.of(config);
     decode(builder, config, metrics)
+        .mapValues(TraceBatch::batch, Named.as("batch-spans"))
         .to(topics.spans().name(), topics.spans().produced("spans-sink"));
   }
 }

@@ -93,6 +93,39 @@ class ProtobufSpanReaderTest {
     assertRefusedLikeParseFrom(inRequest(span));
   }
 
+  /** Names seen before are one String each, and the spans of a trace share one trace id. */
+  @Test
+  void repeatedNamesAndTraceIdsAreSharedAcrossSpansAndRequests() throws Exception {
+    var first =
+        span(1, 1, 0, "GET /cart", SpanKind.SPAN_KIND_SERVER)
+            .addAttributes(attr("http.route", "/cart"));
+    var second =
+        span(1, 2, 1, "GET /cart", SpanKind.SPAN_KIND_SERVER)
+            .addAttributes(attr("http.route", "/cart"));
+    byte[] bytes = request(resource("cart", List.of(first, second))).toByteArray();
+
+    var spans = assertSameAsObjectPath(bytes).batches().get(0).getSpansList();
+    var again = reader.read(bytes, RECORD_MS).batches().get(0).getSpans(0);
+
+    assertThat(spans.get(1).getName()).isSameAs(spans.get(0).getName());
+    assertThat(spans.get(1).getTraceId()).isSameAs(spans.get(0).getTraceId());
+    assertThat(again.getName()).isSameAs(spans.get(0).getName());
+  }
+
+  /** A name refused once is refused again: only names that decoded are remembered. */
+  @Test
+  void invalidUtf8InANameIsRefusedAfterValidNames() throws Exception {
+    byte[] good = inRequest(span(1, 1, 0, "x", SpanKind.SPAN_KIND_SERVER).build().toByteArray());
+    reader.read(good, RECORD_MS);
+    byte[] bad =
+        concat(
+            span(1, 1, 0, "", SpanKind.SPAN_KIND_SERVER).build().toByteArray(),
+            field(5, new byte[] {(byte) 0xc3, 0x28}));
+
+    assertRefusedLikeParseFrom(inRequest(bad));
+    assertRefusedLikeParseFrom(inRequest(bad));
+  }
+
   @Test
   void aStrayEndGroupTagMakesTheRecordUndecodable() throws Exception {
     byte[] span =
