@@ -1,6 +1,7 @@
 package dev.faultline.analyzer.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.faultline.analyzer.sketch.LatencySketch;
 import java.util.Random;
@@ -113,6 +114,36 @@ class StatsTest {
     assertThat(tiny.z()).isGreaterThan(DEFAULTS.errorZ());
     assertThat(tiny.isRise(DEFAULTS.errorZ(), DEFAULTS.errorMinRate(), DEFAULTS.minSamples()))
         .isFalse();
+  }
+
+  @Test
+  void aRiseIsJudgedOnTheCountsExactDistribution() {
+    // 5 failures in 18 calls against a 2 % baseline: the normal approximation says z = 7.8, the
+    // exact binomial chance of 5 or more is 2.2e-5 (z = 4.1): noise on one of many small edges.
+    Stats.Proportion noise = Stats.proportion(200, 10_000, 5, 18);
+    // 30 % of 300 calls against the same baseline is a failure whatever the test.
+    Stats.Proportion failure = Stats.proportion(200, 10_000, 90, 300);
+
+    assertThat(noise.z()).isCloseTo(4.08, within(0.05));
+    assertThat(noise.isRise(DEFAULTS.errorZ(), DEFAULTS.errorMinRate(), DEFAULTS.minSamples()))
+        .isFalse();
+    assertThat(failure.z()).isCloseTo(18.6, within(0.2));
+    assertThat(failure.isRise(DEFAULTS.errorZ(), DEFAULTS.errorMinRate(), DEFAULTS.minSamples()))
+        .isTrue();
+  }
+
+  @Test
+  void exactTailsMatchTheNormalWhereItHolds() {
+    // A million fair coins, three standard deviations above the mean: z about 3.
+    long n = 1_000_000;
+    long k = n / 2 + 1_500;
+    assertThat(Tails.zOfLogTail(Tails.logBinomialUpperTail(k, n, 0.5)))
+        .isCloseTo(3.0, within(0.01));
+    // The normal quantile of known tails: Q(1.6449) = 0.05, Q(5) = 2.8665e-7.
+    assertThat(Tails.zOfLogTail(Math.log(0.05))).isCloseTo(1.6449, within(0.001));
+    assertThat(Tails.zOfLogTail(Math.log(2.8665e-7))).isCloseTo(5.0, within(0.001));
+    assertThat(Math.exp(Tails.logUpperTail(2.99))).isCloseTo(0.0013948, within(1e-6));
+    assertThat(Math.exp(Tails.logUpperTail(3.01))).isCloseTo(0.0013062, within(1e-6));
   }
 
   @Test
