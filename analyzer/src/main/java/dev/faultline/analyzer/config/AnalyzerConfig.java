@@ -46,6 +46,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String TRACE_CACHE_TRACES = "faultline.trace.cache.traces";
   public static final String WINDOW_SIZE_MS = "faultline.window.size.ms";
   public static final String WINDOW_GRACE_MS = "faultline.window.grace.ms";
+  public static final String WATERMARK_IDLE_MS = "faultline.watermark.idle.ms";
   public static final String GRAPH_FINALIZE_TIMEOUT_MS = "faultline.graph.finalize.timeout.ms";
   public static final String GRAPH_HISTORY_MS = "faultline.graph.history.ms";
   public static final String DETECT_CURRENT_WINDOWS = "faultline.detect.current.windows";
@@ -328,6 +329,19 @@ public final class AnalyzerConfig extends AbstractConfig {
             Importance.LOW,
             "How far stream time must pass a window's end before it closes. Later data is not"
                 + " dropped: it counts in the oldest open window and as late.")
+        .define(
+            WATERMARK_IDLE_MS,
+            Type.LONG,
+            15_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Wall-clock time after which an ingest task (an input partition) that wrote nothing to"
+                + " a partition of the spans topic is no longer waited for. Trace resolution and"
+                + " windows follow the event time every active ingest task has passed, so that"
+                + " tasks catching up on a backlog at different speeds cannot make the others'"
+                + " data late; a silent one holds them back this long at most. Longer than the"
+                + " time a failed instance's partitions take to move (session timeout plus state"
+                + " restore), so its backlog is not late either.")
         .define(
             WINDOW_MAX_NODES,
             Type.INT,
@@ -673,6 +687,10 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public long windowSizeMs() {
     return getLong(WINDOW_SIZE_MS);
+  }
+
+  public long watermarkIdleMs() {
+    return getLong(WATERMARK_IDLE_MS);
   }
 
   public long windowGraceMs() {

@@ -89,13 +89,15 @@ public final class AnalyzerTopology {
             config.traceMaxSpans(),
             config.traceMaxInFlight(),
             Math.max(100, Math.min(1_000, config.pairingTimeoutMs() / 4)),
-            config.traceCacheTraces());
+            config.traceCacheTraces(),
+            config.watermarkIdleMs());
     KStream<byte[], Observation> observations =
         spans.process(
             () -> new TraceAssemblyProcessor(traces, metrics),
             Named.as("trace-assembly"),
             TraceAssemblyProcessor.BUFFER,
             TraceAssemblyProcessor.EXPIRY);
+    builder.addStateStore(CommitHookStore.builder(WindowStatsProcessor.STORE));
     KStream<byte[], WindowPartial> partials =
         observations.process(
             () ->
@@ -107,7 +109,8 @@ public final class AnalyzerTopology {
                         config.windowMaxOperations(),
                         config.windowMaxEdges()),
                     metrics),
-            Named.as("window-stats"));
+            Named.as("window-stats"),
+            WindowStatsProcessor.STORE);
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(GraphMergeProcessor.STORE),

@@ -8,6 +8,8 @@ import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.analyzer.trace.Visit;
+import dev.faultline.analyzer.trace.Watermark;
+import dev.faultline.ingest.topology.IngestTopology;
 import dev.faultline.schemas.proto.TraceMeta;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -26,9 +29,14 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Assembles traces: each span batch is added to its trace and paired at once; a stream-time
- * punctuation resolves traces whose pairing timeout passed and forgets them after the retention
- * period.
+ * Assembles traces: each span batch is added to its trace and paired at once; as the watermark
+ * moves on, traces whose pairing timeout passed are resolved and, after the retention period,
+ * forgotten, and the watermark is passed on to the window stage ({@link Watermark}).
+ *
+ * <p>The watermark ({@link SourceWatermark}) is the event time every active ingest task writing to
+ * this partition has passed, not Kafka Streams' stream time (the latest of any): while ingest tasks
+ * catch up on a backlog at different speeds, stream time runs ahead of the slower ones' data. It is
+ * saved in {@link #BUFFER} at every move, so the task's next owner waits for the same sources.
  *
  * <p>Stores: {@link #BUFFER} holds each trace as the batches that brought its spans plus its
  * bookkeeping ({@link TraceStore}), so a batch costs one write of the bytes as they came; {@link
@@ -46,6 +54,13 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
 
   private static final byte[] EMPTY = new byte[0];
 
+  /** Where the watermark's sources are saved in {@link #BUFFER} (trace keys are 17+ bytes). */
+  private static final Bytes WATERMARK_KEY =
+      Bytes.wrap("watermark".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+  /** Source of a batch without {@link IngestTopology#SOURCE_HEADER} (written by older versions). */
+  private static final int UNKNOWN_SOURCE = -1;
+
   private final Settings settings;
   private final AnalyzerMetrics metrics;
   private ProcessorContext<byte[], Observation> context;
@@ -53,6 +68,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private KeyValueStore<Bytes, byte[]> expiry;
   private Map<Bytes, Active> active;
   private long inFlight;
+  private SourceWatermark watermark;
+  private long nextExpiryMs = Long.MIN_VALUE;
 
   /**
    * The limits of trace assembly.
@@ -61,8 +78,9 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
    * @param retentionMs how long a resolved trace stays queryable
    * @param maxSpans spans kept per trace
    * @param maxInFlight traces assembled at once before the oldest are resolved early
-   * @param punctuateMs how often (stream time) expiry runs
+   * @param punctuateMs how often (event time) expiry runs and the watermark is passed on
    * @param cachedTraces traces kept in memory between their batches
+   * @param sourceIdleMs wall-clock time after which a silent source is no longer waited for
    */
   record Settings(
       long pairingTimeoutMs,
@@ -70,7 +88,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       int maxSpans,
       long maxInFlight,
       long punctuateMs,
-      int cachedTraces) {}
+      int cachedTraces,
+      long sourceIdleMs) {}
 
   /** A trace in memory: the model and how many batches are stored. */
   private static final class Active {
@@ -104,8 +123,37 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
             return size() > capacity;
           }
         };
+    this.watermark = new SourceWatermark(settings.sourceIdleMs());
+    byte[] saved = buffer.get(WATERMARK_KEY);
+    if (saved != null) {
+      watermark.restore(saved, context.currentSystemTimeMs());
+    }
+    // A source falling silent lets the watermark move on without any input.
     context.schedule(
-        Duration.ofMillis(settings.punctuateMs()), PunctuationType.STREAM_TIME, this::expire);
+        Duration.ofMillis(Math.max(100, Math.min(1_000, settings.sourceIdleMs() / 2))),
+        PunctuationType.WALL_CLOCK_TIME,
+        wallMs -> advance());
+  }
+
+  /**
+   * Moves the watermark on; at each step of {@code punctuateMs}, expires traces and passes it on.
+   */
+  private void advance() {
+    long now = watermark.advance(context.currentSystemTimeMs(), context.currentStreamTimeMs());
+    if (now == Long.MIN_VALUE || now < nextExpiryMs) {
+      return;
+    }
+    // When more traces were due than one pass handles, the next batch or tick goes on with them.
+    nextExpiryMs = expire(now) ? now : now + settings.punctuateMs();
+    buffer.put(WATERMARK_KEY, watermark.toBytes());
+    context.forward(new Record<byte[], Observation>(null, new Watermark(now), now));
+  }
+
+  private static int source(Record<byte[], RawSpanBatch> record) {
+    Header header = record.headers().lastHeader(IngestTopology.SOURCE_HEADER);
+    return header == null || header.value() == null || header.value().length != Integer.BYTES
+        ? UNKNOWN_SOURCE
+        : ByteBuffer.wrap(header.value()).getInt();
   }
 
   @Override
@@ -142,6 +190,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     Pairing.run(trace.model, sink(record.timestamp()));
     buffer.put(
         TraceStore.metaKey(id), trace.model.meta(trace.deadline, trace.batches).toByteArray());
+    watermark.observe(source(record), record.timestamp(), context.currentSystemTimeMs());
+    advance();
   }
 
   private Optional<Active> load(Bytes key) {
@@ -152,8 +202,12 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
                     loaded.model(), loaded.meta().getBatches(), loaded.meta().getDeadlineMs()));
   }
 
-  /** Resolves traces whose pairing timeout passed; forgets those past retention. */
-  private void expire(long streamTimeMs) {
+  /**
+   * Resolves traces whose pairing timeout passed; forgets those past retention.
+   *
+   * @return whether more were due than one pass handles
+   */
+  private boolean expire(long streamTimeMs) {
     List<Bytes> due = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it =
         expiry.range(expiryKey(Long.MIN_VALUE, null), expiryKey(streamTimeMs + 1, null))) {
@@ -165,6 +219,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     for (Bytes expiryKey : due) {
       expireOne(expiryKey, streamTimeMs, false);
     }
+    return due.size() >= MAX_EXPIRIES_PER_PUNCTUATION;
   }
 
   /**

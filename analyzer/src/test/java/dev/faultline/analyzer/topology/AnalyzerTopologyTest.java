@@ -75,7 +75,11 @@ class AnalyzerTopologyTest {
     assertThat(edge.getEdge().getCallerOperation()).isEqualTo("GET /cart");
     assertThat(edge.getWindowStartMs()).isEqualTo(T0_MS);
     assertThat(records)
-        .filteredOn(r -> r.hasNode() && r.getNode().getService().equals("cart"))
+        .filteredOn(
+            r ->
+                r.hasNode()
+                    && r.getNode().getService().equals("cart")
+                    && r.getWindowStartMs() == T0_MS)
         .singleElement()
         .satisfies(r -> assertThat(r.getNode().getVisits()).isEqualTo(5));
     assertThat(published).isNotEmpty();
