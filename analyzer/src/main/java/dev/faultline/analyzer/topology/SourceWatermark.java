@@ -48,7 +48,8 @@ final class SourceWatermark {
   /**
    * Moves the watermark on as far as the active sources allow at wall-clock time {@code wallMs} and
    * returns it. When no source is active, it follows {@code streamTimeMs} (the task's stream time,
-   * which in a replay also moves without spans, to drain the last traces and windows).
+   * which in a replay also moves without spans, to drain the last traces and windows; negative when
+   * not known yet). {@link Long#MIN_VALUE} until anything is known.
    */
   long advance(long wallMs, long streamTimeMs) {
     long lowestActive = Long.MAX_VALUE;
@@ -60,7 +61,9 @@ final class SourceWatermark {
       }
     }
     long candidate =
-        lowestActive == Long.MAX_VALUE ? Math.max(highest, streamTimeMs) : lowestActive;
+        lowestActive == Long.MAX_VALUE
+            ? Math.max(highest, streamTimeMs < 0 ? Long.MIN_VALUE : streamTimeMs)
+            : lowestActive;
     watermark = Math.max(watermark, candidate);
     return watermark;
   }
