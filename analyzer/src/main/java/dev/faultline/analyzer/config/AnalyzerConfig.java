@@ -371,11 +371,14 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             GRAPH_FINALIZE_TIMEOUT_MS,
             Type.LONG,
-            5_000L,
+            15_000L,
             Range.atLeast(0),
             Importance.LOW,
-            "How long (stream time) the graph stage waits for every task's part of a window"
-                + " before it publishes the window without the missing parts.")
+            "Wall-clock time after which the graph stage stops waiting for a window-stage task"
+                + " that sent nothing (a failed instance's task not yet taken over): its windows"
+                + " are then published without its part, which counts in a later window when it"
+                + " comes. A task that is only behind is waited for, so that windows are not"
+                + " published before its part. Until 2026-11 this was event time, 5 s.")
         .define(
             DETECT_CURRENT_WINDOWS,
             Type.INT,

@@ -90,7 +90,8 @@ public final class AnalyzerTopology {
             config.traceMaxInFlight(),
             Math.max(100, Math.min(1_000, config.pairingTimeoutMs() / 4)),
             config.traceCacheTraces(),
-            config.watermarkIdleMs());
+            config.watermarkIdleMs(),
+            !config.ingest().inputKeyedByTrace());
     KStream<byte[], Observation> observations =
         spans.process(
             () -> new TraceAssemblyProcessor(traces, metrics),

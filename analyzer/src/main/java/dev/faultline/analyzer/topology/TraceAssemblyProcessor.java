@@ -72,6 +72,13 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private long nextExpiryMs = Long.MIN_VALUE;
 
   /**
+   * Starting without saved sources, the watermark stays put until this wall-clock time (set by the
+   * first batch), so that a source is not taken for late because its first batch came a second
+   * after another's; {@link Long#MIN_VALUE} when not waiting, -1 before the first batch.
+   */
+  private long startsAtWallMs = Long.MIN_VALUE;
+
+  /**
    * The limits of trace assembly.
    *
    * @param pairingTimeoutMs event time after a trace's latest span at which it is resolved
@@ -81,6 +88,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
    * @param punctuateMs how often (event time) expiry runs and the watermark is passed on
    * @param cachedTraces traces kept in memory between their batches
    * @param sourceIdleMs wall-clock time after which a silent source is no longer waited for
+   * @param severalSources whether several ingest tasks write the input (the spans topic); when so,
+   *     a task starting without saved sources waits {@code sourceIdleMs} for them to show
    */
   record Settings(
       long pairingTimeoutMs,
@@ -89,7 +98,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       long maxInFlight,
       long punctuateMs,
       int cachedTraces,
-      long sourceIdleMs) {}
+      long sourceIdleMs,
+      boolean severalSources) {}
 
   /** A trace in memory: the model and how many batches are stored. */
   private static final class Active {
@@ -127,6 +137,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     byte[] saved = buffer.get(WATERMARK_KEY);
     if (saved != null) {
       watermark.restore(saved, context.currentSystemTimeMs());
+    } else if (settings.severalSources() && settings.sourceIdleMs() > 0) {
+      startsAtWallMs = -1;
     }
     // A source falling silent lets the watermark move on without any input.
     context.schedule(
@@ -139,7 +151,14 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
    * Moves the watermark on; at each step of {@code punctuateMs}, expires traces and passes it on.
    */
   private void advance() {
-    long now = watermark.advance(context.currentSystemTimeMs(), context.currentStreamTimeMs());
+    long wallMs = context.currentSystemTimeMs();
+    if (startsAtWallMs != Long.MIN_VALUE) {
+      if (startsAtWallMs < 0 || wallMs < startsAtWallMs) {
+        return;
+      }
+      startsAtWallMs = Long.MIN_VALUE;
+    }
+    long now = watermark.advance(wallMs, context.currentStreamTimeMs());
     if (now == Long.MIN_VALUE || now < nextExpiryMs) {
       return;
     }
@@ -190,7 +209,11 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     Pairing.run(trace.model, sink(record.timestamp()));
     buffer.put(
         TraceStore.metaKey(id), trace.model.meta(trace.deadline, trace.batches).toByteArray());
-    watermark.observe(source(record), record.timestamp(), context.currentSystemTimeMs());
+    long wallMs = context.currentSystemTimeMs();
+    watermark.observe(source(record), record.timestamp(), wallMs);
+    if (startsAtWallMs == -1) {
+      startsAtWallMs = wallMs + settings.sourceIdleMs();
+    }
     advance();
   }
 

@@ -50,7 +50,14 @@ class CatchUpTest {
   private static final long START = 1_700_000_000_000L;
 
   private static final AnalyzerConfig CONFIG =
-      new AnalyzerConfig(Map.of(IngestConfig.TOPIC_PARTITIONS, 1));
+      new AnalyzerConfig(
+          Map.of(
+              IngestConfig.TOPIC_PARTITIONS,
+              1,
+              // Shorter than the backlog takes (1 ms of wall clock per batch), so that the wait
+              // for the sources at the start does not cover all of it.
+              AnalyzerConfig.WATERMARK_IDLE_MS,
+              2_000L));
   private static List<ExportTraceServiceRequest> requests;
   private static Replay.Result replay;
 
