@@ -332,7 +332,7 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             WATERMARK_IDLE_MS,
             Type.LONG,
-            15_000L,
+            30_000L,
             Range.atLeast(0),
             Importance.LOW,
             "Wall-clock time after which an ingest task (an input partition) that wrote nothing to"
@@ -341,7 +341,9 @@ public final class AnalyzerConfig extends AbstractConfig {
                 + " tasks catching up on a backlog at different speeds cannot make the others'"
                 + " data late; a silent one holds them back this long at most. Longer than the"
                 + " time a failed instance's partitions take to move (session timeout plus state"
-                + " restore), so its backlog is not late either.")
+                + " restore, about 17 s in FailoverIT on a loaded machine), so its backlog is not"
+                + " late either. On a first start the watermark also waits this long after the"
+                + " first batch for the other ingest tasks to show.")
         .define(
             WINDOW_MAX_NODES,
             Type.INT,
@@ -371,14 +373,16 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             GRAPH_FINALIZE_TIMEOUT_MS,
             Type.LONG,
-            15_000L,
+            30_000L,
             Range.atLeast(0),
             Importance.LOW,
             "Wall-clock time after which the graph stage stops waiting for a window-stage task"
                 + " that sent nothing (a failed instance's task not yet taken over): its windows"
                 + " are then published without its part, which counts in a later window when it"
                 + " comes. A task that is only behind is waited for, so that windows are not"
-                + " published before its part. Until 2026-11 this was event time, 5 s.")
+                + " published before its part. On a first start (nothing saved) it also waits"
+                + " this long after the first part for the other tasks to show. Until 2026-11"
+                + " this was event time, 5 s.")
         .define(
             DETECT_CURRENT_WINDOWS,
             Type.INT,

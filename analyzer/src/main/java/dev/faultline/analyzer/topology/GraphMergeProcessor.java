@@ -60,6 +60,13 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   /** Per task (partition of the window stage): wall-clock time it was last heard from. */
   private final Map<Integer, Long> heard = new java.util.HashMap<>();
 
+  /**
+   * On a first start (nothing saved), nothing is published until this wall-clock time (set by the
+   * first part), so that the first task heard from is not taken for the only one; {@link
+   * Long#MIN_VALUE} when not waiting, -1 before the first part.
+   */
+  private long startsAtWallMs = Long.MIN_VALUE;
+
   /** Windows with parts in the store, not yet published: kept in memory to avoid store scans. */
   private final java.util.TreeSet<Long> pending = new java.util.TreeSet<>();
 
@@ -79,6 +86,9 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
     this.context = context;
     this.store = context.getStateStore(STORE);
     byte[] saved = store.get(META);
+    if (saved == null && finalizeTimeoutMs > 0) {
+      startsAtWallMs = -1;
+    }
     try {
       meta = saved == null ? MergeMeta.newBuilder() : MergeMeta.parseFrom(saved).toBuilder();
     } catch (InvalidProtocolBufferException e) {
@@ -107,6 +117,9 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
     WindowPartial partial = record.value();
     long window = partial.getWindowStartMs();
     heard.put(partial.getPartition(), context.currentSystemTimeMs());
+    if (startsAtWallMs == -1) {
+      startsAtWallMs = context.currentSystemTimeMs() + finalizeTimeoutMs;
+    }
     if (meta.getPublishedAny() && window <= meta.getLastPublishedStartMs()) {
       // A task that reported after its window was published (it had no data before, or it fell
       // behind past the finalize timeout): its figures count in the next window to publish, as
@@ -165,6 +178,12 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   /** Publishes, in order, every window that every active task closed. */
   private void publishDue() {
     long now = context.currentSystemTimeMs();
+    if (startsAtWallMs != Long.MIN_VALUE) {
+      if (startsAtWallMs < 0 || now < startsAtWallMs) {
+        return;
+      }
+      startsAtWallMs = Long.MIN_VALUE;
+    }
     while (true) {
       Long next = nextWindow();
       if (next == null || !closedByEveryActiveTask(next, now)) {

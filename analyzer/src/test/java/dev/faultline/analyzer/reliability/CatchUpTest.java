@@ -57,6 +57,8 @@ class CatchUpTest {
               // Shorter than the backlog takes (1 ms of wall clock per batch), so that the wait
               // for the sources at the start does not cover all of it.
               AnalyzerConfig.WATERMARK_IDLE_MS,
+              2_000L,
+              AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS,
               2_000L));
   private static List<ExportTraceServiceRequest> requests;
   private static Replay.Result replay;
