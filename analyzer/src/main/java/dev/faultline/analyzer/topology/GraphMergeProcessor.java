@@ -118,7 +118,9 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
     long window = partial.getWindowStartMs();
     heard.put(partial.getPartition(), context.currentSystemTimeMs());
     if (startsAtWallMs == -1) {
-      startsAtWallMs = context.currentSystemTimeMs() + finalizeTimeoutMs;
+      startsAtWallMs =
+          context.currentSystemTimeMs()
+              + Math.min(finalizeTimeoutMs, TraceAssemblyProcessor.MAX_START_WAIT_MS);
     }
     if (meta.getPublishedAny() && window <= meta.getLastPublishedStartMs()) {
       // A task that reported after its window was published (it had no data before, or it fell
