@@ -342,8 +342,8 @@ public final class AnalyzerConfig extends AbstractConfig {
                 + " data late; a silent one holds them back this long at most. Longer than the"
                 + " time a failed instance's partitions take to move (session timeout plus state"
                 + " restore, about 17 s in FailoverIT on a loaded machine), so its backlog is not"
-                + " late either. On a first start the watermark also waits for the other ingest"
-                + " tasks to show, this long after the first batch but 5 s at most.")
+                + " late either. On a first start the watermark waits for as many ingest tasks"
+                + " as faultline.topics.partitions to show, or this long after the first batch.")
         .define(
             WINDOW_MAX_NODES,
             Type.INT,
@@ -380,8 +380,8 @@ public final class AnalyzerConfig extends AbstractConfig {
                 + " that sent nothing (a failed instance's task not yet taken over): its windows"
                 + " are then published without its part, which counts in a later window when it"
                 + " comes. A task that is only behind is waited for, so that windows are not"
-                + " published before its part. On a first start (nothing saved) it also waits"
-                + " for the other tasks to show, this long after the first part but 5 s at most."
+                + " published before its part. On a first start (nothing saved) it waits for"
+                + " faultline.topics.partitions tasks to show, or this long after the first part."
                 + " Until 2026-11 this was event time, 5 s.")
         .define(
             DETECT_CURRENT_WINDOWS,

@@ -91,7 +91,7 @@ public final class AnalyzerTopology {
             Math.max(100, Math.min(1_000, config.pairingTimeoutMs() / 4)),
             config.traceCacheTraces(),
             config.watermarkIdleMs(),
-            !config.ingest().inputKeyedByTrace());
+            config.ingest().inputKeyedByTrace() ? 1 : config.ingest().topicPartitions());
     KStream<byte[], Observation> observations =
         spans.process(
             () -> new TraceAssemblyProcessor(traces, metrics),
@@ -131,6 +131,7 @@ public final class AnalyzerTopology {
                     new GraphMergeProcessor(
                         config.windowSizeMs(),
                         config.graphFinalizeTimeoutMs(),
+                        config.ingest().topicPartitions(),
                         metrics,
                         hooks.windowListener()),
                 Named.as("graph-merge"),

@@ -51,6 +51,7 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
 
   private final long windowMs;
   private final long finalizeTimeoutMs;
+  private final int expectedTasks;
   private final AnalyzerMetrics metrics;
   private final Consumer<GraphWindow> listener;
   private ProcessorContext<Bytes, Published> context;
@@ -61,9 +62,9 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   private final Map<Integer, Long> heard = new java.util.HashMap<>();
 
   /**
-   * On a first start (nothing saved), nothing is published until this wall-clock time (set by the
-   * first part), so that the first task heard from is not taken for the only one; {@link
-   * Long#MIN_VALUE} when not waiting, -1 before the first part.
+   * On a first start (nothing saved), nothing is published until every expected task was heard from
+   * or this wall-clock time passed (set by the first part), so that the first task heard from is
+   * not taken for the only one; {@link Long#MIN_VALUE} when not waiting, -1 before the first part.
    */
   private long startsAtWallMs = Long.MIN_VALUE;
 
@@ -73,10 +74,12 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   GraphMergeProcessor(
       long windowMs,
       long finalizeTimeoutMs,
+      int expectedTasks,
       AnalyzerMetrics metrics,
       Consumer<GraphWindow> listener) {
     this.windowMs = windowMs;
     this.finalizeTimeoutMs = finalizeTimeoutMs;
+    this.expectedTasks = expectedTasks;
     this.metrics = requireNonNull(metrics, "metrics");
     this.listener = requireNonNull(listener, "listener");
   }
@@ -118,9 +121,7 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
     long window = partial.getWindowStartMs();
     heard.put(partial.getPartition(), context.currentSystemTimeMs());
     if (startsAtWallMs == -1) {
-      startsAtWallMs =
-          context.currentSystemTimeMs()
-              + Math.min(finalizeTimeoutMs, TraceAssemblyProcessor.MAX_START_WAIT_MS);
+      startsAtWallMs = context.currentSystemTimeMs() + finalizeTimeoutMs;
     }
     if (meta.getPublishedAny() && window <= meta.getLastPublishedStartMs()) {
       // A task that reported after its window was published (it had no data before, or it fell
@@ -181,7 +182,7 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   private void publishDue() {
     long now = context.currentSystemTimeMs();
     if (startsAtWallMs != Long.MIN_VALUE) {
-      if (startsAtWallMs < 0 || now < startsAtWallMs) {
+      if (startsAtWallMs < 0 || (now < startsAtWallMs && heard.size() < expectedTasks)) {
         return;
       }
       startsAtWallMs = Long.MIN_VALUE;

@@ -58,13 +58,6 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private static final Bytes WATERMARK_KEY =
       Bytes.wrap("watermark".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
-  /**
-   * Longest wait for the other sources at a first start: the ingest tasks start together, so their
-   * first batches come within a second or two; waiting the whole idle bound would hold back every
-   * first start (and every benchmark run) by it.
-   */
-  static final long MAX_START_WAIT_MS = 5_000;
-
   /** Source of a batch without {@link IngestTopology#SOURCE_HEADER} (written by older versions). */
   private static final int UNKNOWN_SOURCE = -1;
 
@@ -79,10 +72,10 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private long nextExpiryMs = Long.MIN_VALUE;
 
   /**
-   * Starting without saved sources, the watermark stays put until this wall-clock time (set by the
-   * first batch, {@link #MAX_START_WAIT_MS} at most), so that a source is not taken for late
-   * because its first batch came a second after another's; {@link Long#MIN_VALUE} when not waiting,
-   * -1 before the first batch.
+   * Starting without saved sources, the watermark stays put until every expected source was heard
+   * from or this wall-clock time passed (set by the first batch), so that a source is not taken for
+   * late because its first batch came seconds after another's; {@link Long#MIN_VALUE} when not
+   * waiting, -1 before the first batch.
    */
   private long startsAtWallMs = Long.MIN_VALUE;
 
@@ -96,8 +89,9 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
    * @param punctuateMs how often (event time) expiry runs and the watermark is passed on
    * @param cachedTraces traces kept in memory between their batches
    * @param sourceIdleMs wall-clock time after which a silent source is no longer waited for
-   * @param severalSources whether several ingest tasks write the input (the spans topic); when so,
-   *     a task starting without saved sources waits for them to show
+   * @param expectedSources how many ingest tasks write the input (the partitions of the input
+   *     topic; 1 when trace assembly reads the input directly): a task starting without saved
+   *     sources waits until it heard from that many, or {@code sourceIdleMs} after its first batch
    */
   record Settings(
       long pairingTimeoutMs,
@@ -107,7 +101,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       long punctuateMs,
       int cachedTraces,
       long sourceIdleMs,
-      boolean severalSources) {}
+      int expectedSources) {}
 
   /** A trace in memory: the model and how many batches are stored. */
   private static final class Active {
@@ -145,7 +139,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     byte[] saved = buffer.get(WATERMARK_KEY);
     if (saved != null) {
       watermark.restore(saved, context.currentSystemTimeMs());
-    } else if (settings.severalSources() && settings.sourceIdleMs() > 0) {
+    } else if (settings.expectedSources() > 1 && settings.sourceIdleMs() > 0) {
       startsAtWallMs = -1;
     }
     // A source falling silent lets the watermark move on without any input.
@@ -161,7 +155,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private void advance() {
     long wallMs = context.currentSystemTimeMs();
     if (startsAtWallMs != Long.MIN_VALUE) {
-      if (startsAtWallMs < 0 || wallMs < startsAtWallMs) {
+      boolean allHeard = watermark.sources() >= settings.expectedSources();
+      if (startsAtWallMs < 0 || (wallMs < startsAtWallMs && !allHeard)) {
         return;
       }
       startsAtWallMs = Long.MIN_VALUE;
@@ -220,7 +215,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     long wallMs = context.currentSystemTimeMs();
     watermark.observe(source(record), record.timestamp(), wallMs);
     if (startsAtWallMs == -1) {
-      startsAtWallMs = wallMs + Math.min(settings.sourceIdleMs(), MAX_START_WAIT_MS);
+      startsAtWallMs = wallMs + settings.sourceIdleMs();
     }
     advance();
   }
