@@ -46,6 +46,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String TRACE_CACHE_TRACES = "faultline.trace.cache.traces";
   public static final String WINDOW_SIZE_MS = "faultline.window.size.ms";
   public static final String WINDOW_GRACE_MS = "faultline.window.grace.ms";
+  public static final String WATERMARK_IDLE_MS = "faultline.watermark.idle.ms";
   public static final String GRAPH_FINALIZE_TIMEOUT_MS = "faultline.graph.finalize.timeout.ms";
   public static final String GRAPH_HISTORY_MS = "faultline.graph.history.ms";
   public static final String DETECT_CURRENT_WINDOWS = "faultline.detect.current.windows";
@@ -329,6 +330,21 @@ public final class AnalyzerConfig extends AbstractConfig {
             "How far stream time must pass a window's end before it closes. Later data is not"
                 + " dropped: it counts in the oldest open window and as late.")
         .define(
+            WATERMARK_IDLE_MS,
+            Type.LONG,
+            30_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Wall-clock time after which an ingest task (an input partition) that wrote nothing to"
+                + " a partition of the spans topic is no longer waited for. Trace resolution and"
+                + " windows follow the event time every active ingest task has passed, so that"
+                + " tasks catching up on a backlog at different speeds cannot make the others'"
+                + " data late; a silent one holds them back this long at most. Longer than the"
+                + " time a failed instance's partitions take to move (session timeout plus state"
+                + " restore, about 17 s in FailoverIT on a loaded machine), so its backlog is not"
+                + " late either. On a first start the watermark waits for as many ingest tasks"
+                + " as faultline.topics.partitions to show, or this long after the first batch.")
+        .define(
             WINDOW_MAX_NODES,
             Type.INT,
             1_000,
@@ -357,11 +373,16 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             GRAPH_FINALIZE_TIMEOUT_MS,
             Type.LONG,
-            5_000L,
+            30_000L,
             Range.atLeast(0),
             Importance.LOW,
-            "How long (stream time) the graph stage waits for every task's part of a window"
-                + " before it publishes the window without the missing parts.")
+            "Wall-clock time after which the graph stage stops waiting for a window-stage task"
+                + " that sent nothing (a failed instance's task not yet taken over): its windows"
+                + " are then published without its part, which counts in a later window when it"
+                + " comes. A task that is only behind is waited for, so that windows are not"
+                + " published before its part. On a first start (nothing saved) it waits for"
+                + " faultline.topics.partitions tasks to show, or this long after the first part."
+                + " Until 2026-11 this was event time, 5 s.")
         .define(
             DETECT_CURRENT_WINDOWS,
             Type.INT,
@@ -673,6 +694,10 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public long windowSizeMs() {
     return getLong(WINDOW_SIZE_MS);
+  }
+
+  public long watermarkIdleMs() {
+    return getLong(WATERMARK_IDLE_MS);
   }
 
   public long windowGraceMs() {

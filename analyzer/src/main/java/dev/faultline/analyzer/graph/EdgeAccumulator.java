@@ -21,6 +21,11 @@ public final class EdgeAccumulator {
   private final InstanceAccumulator calleeInstances = new InstanceAccumulator();
   private final Exemplars exemplars = new Exemplars();
 
+  /**
+   * Changed since the window's state was last handed out ({@link WindowAggregator#drainChanges}).
+   */
+  boolean changed;
+
   public EdgeAccumulator(EdgeKey key) {
     this.key = requireNonNull(key, "key");
   }

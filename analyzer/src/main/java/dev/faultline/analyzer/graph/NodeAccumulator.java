@@ -17,6 +17,11 @@ public final class NodeAccumulator {
   private final InstanceAccumulator instances = new InstanceAccumulator();
   private final Exemplars exemplars = new Exemplars();
 
+  /**
+   * Changed since the window's state was last handed out ({@link WindowAggregator#drainChanges}).
+   */
+  boolean changed;
+
   public NodeAccumulator(OperationKey key) {
     this.key = requireNonNull(key, "key");
   }

@@ -52,7 +52,12 @@ public final class Replay {
   private final Supplier<DetectionEngine> detection;
 
   public Replay(AnalyzerConfig config, Supplier<DetectionEngine> detection) {
-    this.config = requireNonNull(config, "config");
+    requireNonNull(config, "config");
+    // The test driver has one partition of every topic: one source of spans, one window-stage
+    // task, so nothing is waited for at the start.
+    Map<String, Object> values = new java.util.HashMap<>(config.originals());
+    values.put(dev.faultline.ingest.config.IngestConfig.TOPIC_PARTITIONS, 1);
+    this.config = new AnalyzerConfig(values);
     this.detection = requireNonNull(detection, "detection");
   }
 

@@ -89,13 +89,16 @@ public final class AnalyzerTopology {
             config.traceMaxSpans(),
             config.traceMaxInFlight(),
             Math.max(100, Math.min(1_000, config.pairingTimeoutMs() / 4)),
-            config.traceCacheTraces());
+            config.traceCacheTraces(),
+            config.watermarkIdleMs(),
+            config.ingest().inputKeyedByTrace() ? 1 : config.ingest().topicPartitions());
     KStream<byte[], Observation> observations =
         spans.process(
             () -> new TraceAssemblyProcessor(traces, config.ingest().normalizer(), metrics),
             Named.as("trace-assembly"),
             TraceAssemblyProcessor.BUFFER,
             TraceAssemblyProcessor.EXPIRY);
+    builder.addStateStore(CommitHookStore.builder(WindowStatsProcessor.STORE));
     KStream<byte[], WindowPartial> partials =
         observations.process(
             () ->
@@ -107,7 +110,8 @@ public final class AnalyzerTopology {
                         config.windowMaxOperations(),
                         config.windowMaxEdges()),
                     metrics),
-            Named.as("window-stats"));
+            Named.as("window-stats"),
+            WindowStatsProcessor.STORE);
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(GraphMergeProcessor.STORE),
@@ -127,6 +131,7 @@ public final class AnalyzerTopology {
                     new GraphMergeProcessor(
                         config.windowSizeMs(),
                         config.graphFinalizeTimeoutMs(),
+                        config.ingest().topicPartitions(),
                         metrics,
                         hooks.windowListener()),
                 Named.as("graph-merge"),

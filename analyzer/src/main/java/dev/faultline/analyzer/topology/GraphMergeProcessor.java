@@ -32,9 +32,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The graph stage: merges the window parts of every trace-assembly task (one partition, so one task
- * sees them all) and publishes each window, in order, once every task that reports closed it, or
- * once the finalize timeout passed. Published windows go to {@code faultline.graph} and to the
- * window listeners (the detectors).
+ * sees them all) and publishes each window, in order, once every active task closed it. A task is
+ * active until it has sent nothing (no part, no closing marker) for the finalize timeout of wall
+ * clock; a task that is merely behind, catching up on a backlog, is waited for, since its parts
+ * would otherwise arrive after their window was published and count in a later one. Published
+ * windows go to {@code faultline.graph} and to the window listeners (the detectors).
  *
  * <p>Store {@link #STORE}: the parts merged so far, keyed by window and edge or node, so a restart
  * resumes the merge from the changelog.
@@ -47,22 +49,24 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   private static final byte CLOSED = GraphKeys.CLOSED;
   private static final Bytes META = Bytes.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, 'M'});
 
-  /** A task that reported nothing for this many windows is no longer waited for. */
-  private static final int IDLE_WINDOWS = 5;
-
   private final long windowMs;
   private final long finalizeTimeoutMs;
+  private final int expectedTasks;
   private final AnalyzerMetrics metrics;
   private final Consumer<GraphWindow> listener;
   private ProcessorContext<Bytes, Published> context;
   private KeyValueStore<Bytes, byte[]> store;
   private MergeMeta.Builder meta;
 
+  /** Per task (partition of the window stage): wall-clock time it was last heard from. */
+  private final Map<Integer, Long> heard = new java.util.HashMap<>();
+
   /**
-   * The latest window end among the parts received: the graph stage's own clock. Not the task's
-   * stream time, which in a test driver is shared with the upstream stages.
+   * On a first start (nothing saved), nothing is published until every expected task was heard from
+   * or this wall-clock time passed (set by the first part), so that the first task heard from is
+   * not taken for the only one; {@link Long#MIN_VALUE} when not waiting, -1 before the first part.
    */
-  private long watermark = Long.MIN_VALUE;
+  private long startsAtWallMs = Long.MIN_VALUE;
 
   /** Windows with parts in the store, not yet published: kept in memory to avoid store scans. */
   private final java.util.TreeSet<Long> pending = new java.util.TreeSet<>();
@@ -70,10 +74,12 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
   GraphMergeProcessor(
       long windowMs,
       long finalizeTimeoutMs,
+      int expectedTasks,
       AnalyzerMetrics metrics,
       Consumer<GraphWindow> listener) {
     this.windowMs = windowMs;
     this.finalizeTimeoutMs = finalizeTimeoutMs;
+    this.expectedTasks = expectedTasks;
     this.metrics = requireNonNull(metrics, "metrics");
     this.listener = requireNonNull(listener, "listener");
   }
@@ -83,6 +89,9 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
     this.context = context;
     this.store = context.getStateStore(STORE);
     byte[] saved = store.get(META);
+    if (saved == null && finalizeTimeoutMs > 0) {
+      startsAtWallMs = -1;
+    }
     try {
       meta = saved == null ? MergeMeta.newBuilder() : MergeMeta.parseFrom(saved).toBuilder();
     } catch (InvalidProtocolBufferException e) {
@@ -96,15 +105,24 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
         }
       }
     }
+    // The task's next owner waits for every task its previous owner knew.
+    long now = context.currentSystemTimeMs();
+    meta.getPartitionLastWindowMsMap().keySet().forEach(partition -> heard.put(partition, now));
+    // A task falling silent lets the windows it held back go.
     context.schedule(
-        Duration.ofMillis(windowMs), PunctuationType.STREAM_TIME, now -> publishDue(watermark));
+        Duration.ofMillis(Math.max(100, Math.min(1_000, finalizeTimeoutMs / 2))),
+        PunctuationType.WALL_CLOCK_TIME,
+        wallMs -> publishDue());
   }
 
   @Override
   public void process(Record<byte[], WindowPartial> record) {
     WindowPartial partial = record.value();
     long window = partial.getWindowStartMs();
-    watermark = Math.max(watermark, partial.getWindowEndMs());
+    heard.put(partial.getPartition(), context.currentSystemTimeMs());
+    if (startsAtWallMs == -1) {
+      startsAtWallMs = context.currentSystemTimeMs() + finalizeTimeoutMs;
+    }
     if (meta.getPublishedAny() && window <= meta.getLastPublishedStartMs()) {
       // A task that reported after its window was published (it had no data before, or it fell
       // behind past the finalize timeout): its figures count in the next window to publish, as
@@ -154,43 +172,53 @@ final class GraphMergeProcessor implements Processor<byte[], WindowPartial, Byte
         meta.putPartitionLastWindowMs(partial.getPartition(), Math.max(last, window));
         store.put(META, meta.build().toByteArray());
         // Only a closing marker can complete a window.
-        publishDue(watermark);
+        publishDue();
       }
       default -> {}
     }
   }
 
-  /** Publishes, in order, every window that is complete or whose finalize timeout passed. */
-  private void publishDue(long streamTimeMs) {
+  /** Publishes, in order, every window that every active task closed. */
+  private void publishDue() {
+    long now = context.currentSystemTimeMs();
+    if (startsAtWallMs != Long.MIN_VALUE) {
+      if (startsAtWallMs < 0 || (now < startsAtWallMs && heard.size() < expectedTasks)) {
+        return;
+      }
+      startsAtWallMs = Long.MIN_VALUE;
+    }
     while (true) {
       Long next = nextWindow();
-      if (next == null) {
+      if (next == null || !closedByEveryActiveTask(next, now)) {
         return;
       }
-      boolean complete = isComplete(next);
-      if (!complete && streamTimeMs < next + windowMs + finalizeTimeoutMs) {
-        return;
-      }
-      publish(next, complete);
+      publish(next, isComplete(next));
     }
+  }
+
+  /** Whether every task heard from within the finalize timeout has closed {@code window}. */
+  private boolean closedByEveryActiveTask(long window, long now) {
+    for (Map.Entry<Integer, Long> task : heard.entrySet()) {
+      if (now - task.getValue() <= finalizeTimeoutMs
+          && meta.getPartitionLastWindowMsOrDefault(task.getKey(), Long.MIN_VALUE) < window) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Long nextWindow() {
     return pending.isEmpty() ? null : pending.first();
   }
 
+  /** Whether every task known has closed {@code window} (not only the active ones). */
   private boolean isComplete(long window) {
-    Set<Integer> expected = new HashSet<>();
-    for (Map.Entry<Integer, Long> entry : meta.getPartitionLastWindowMsMap().entrySet()) {
-      if (entry.getValue() >= window - IDLE_WINDOWS * windowMs) {
-        expected.add(entry.getKey());
-      }
-    }
-    if (expected.isEmpty()) {
+    Set<Integer> known = new HashSet<>(heard.keySet());
+    if (known.isEmpty()) {
       return false;
     }
-    for (int partition : expected) {
-      if (store.get(key(window, CLOSED, Integer.toString(partition))) == null) {
+    for (int partition : known) {
+      if (meta.getPartitionLastWindowMsOrDefault(partition, Long.MIN_VALUE) < window) {
         return false;
       }
     }

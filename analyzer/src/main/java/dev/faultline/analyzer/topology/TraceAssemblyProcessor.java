@@ -8,16 +8,21 @@ import dev.faultline.analyzer.trace.Observation;
 import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.analyzer.trace.Visit;
+import dev.faultline.analyzer.trace.Watermark;
 import dev.faultline.ingest.config.NormalizerSettings;
+import dev.faultline.ingest.topology.IngestTopology;
 import dev.faultline.schemas.proto.TraceMeta;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -25,10 +30,18 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Assembles traces: each span batch is added to its trace and paired at once; as event time moves
- * on ({@link EventClock}: the batches' own time, not the task's stream time, which on keyed input
- * is when the collector sent them), expiry resolves traces whose pairing timeout passed and forgets
- * them after the retention period.
+ * Assembles traces: each span batch is added to its trace and paired at once; as the watermark
+ * moves on, traces whose pairing timeout passed are resolved and, after the retention period,
+ * forgotten, and the watermark is passed on to the window stage ({@link Watermark}).
+ *
+ * <p>The watermark ({@link SourceWatermark}) is the event time (the batches' own timestamps) every
+ * active ingest task writing to this partition has passed, not Kafka Streams' stream time: that is
+ * the latest of any, and while ingest tasks catch up on a backlog at different speeds it runs ahead
+ * of the slower ones' data; and on keyed input it is when the collector sent the records, seconds
+ * after their spans ended ({@code KeyedInputEventTimeTest}). It is saved in {@link #BUFFER} at
+ * every expiry step, so the task's next owner waits for the same sources. It is passed on to the
+ * window stage every {@link #WATERMARK_STEP_MS} of event time, so a window closes soon after its
+ * grace.
  *
  * <p>Stores: {@link #BUFFER} holds each trace as the batches that brought its spans plus its
  * bookkeeping ({@link TraceStore}), so a batch costs one write of the bytes as they came; {@link
@@ -46,6 +59,13 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
 
   private static final byte[] EMPTY = new byte[0];
 
+  /** Where the watermark's sources are saved in {@link #BUFFER} (trace keys are 17+ bytes). */
+  private static final Bytes WATERMARK_KEY =
+      Bytes.wrap("watermark".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+  /** Source of a batch without {@link IngestTopology#SOURCE_HEADER} (written by older versions). */
+  private static final int UNKNOWN_SOURCE = -1;
+
   private final Settings settings;
   private final StoredBatches stored;
   private final AnalyzerMetrics metrics;
@@ -53,8 +73,26 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private KeyValueStore<Bytes, byte[]> buffer;
   private KeyValueStore<Bytes, byte[]> expiry;
   private Map<Bytes, Active> active;
-  private EventClock clock;
   private long inFlight;
+  private SourceWatermark watermark;
+  private long nextExpiryMs = Long.MIN_VALUE;
+  private long nextForwardMs = Long.MIN_VALUE;
+  private long watermarkMs = Long.MIN_VALUE;
+
+  /**
+   * How often (event time) the watermark is passed on to the window stage: a window is sent at most
+   * this long after its end plus grace (once per expiry step, a second by default, was up to a
+   * second more of detection latency).
+   */
+  static final long WATERMARK_STEP_MS = 100;
+
+  /**
+   * Starting without saved sources, the watermark stays put until every expected source was heard
+   * from or this wall-clock time passed (set by the first batch), so that a source is not taken for
+   * late because its first batch came seconds after another's; {@link Long#MIN_VALUE} when not
+   * waiting, -1 before the first batch.
+   */
+  private long startsAtWallMs = Long.MIN_VALUE;
 
   /**
    * The limits of trace assembly.
@@ -63,8 +101,12 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
    * @param retentionMs how long a resolved trace stays queryable
    * @param maxSpans spans kept per trace
    * @param maxInFlight traces assembled at once before the oldest are resolved early
-   * @param punctuateMs how often (event time) expiry runs
+   * @param punctuateMs how often (event time) expiry runs and the watermark is passed on
    * @param cachedTraces traces kept in memory between their batches
+   * @param sourceIdleMs wall-clock time after which a silent source is no longer waited for
+   * @param expectedSources how many ingest tasks write the input (the partitions of the input
+   *     topic; 1 when trace assembly reads the input directly): a task starting without saved
+   *     sources waits until it heard from that many, or {@code sourceIdleMs} after its first batch
    */
   record Settings(
       long pairingTimeoutMs,
@@ -72,7 +114,9 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       int maxSpans,
       long maxInFlight,
       long punctuateMs,
-      int cachedTraces) {}
+      int cachedTraces,
+      long sourceIdleMs,
+      int expectedSources) {}
 
   /** A trace in memory: the model and how many batches are stored. */
   private static final class Active {
@@ -111,7 +155,53 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
             return size() > capacity;
           }
         };
-    this.clock = new EventClock(settings.punctuateMs());
+    this.watermark = new SourceWatermark(settings.sourceIdleMs());
+    byte[] saved = buffer.get(WATERMARK_KEY);
+    if (saved != null) {
+      watermark.restore(saved, context.currentSystemTimeMs());
+    } else if (settings.expectedSources() > 1 && settings.sourceIdleMs() > 0) {
+      startsAtWallMs = -1;
+    }
+    // A source falling silent lets the watermark move on without any input.
+    context.schedule(
+        Duration.ofMillis(Math.max(100, Math.min(1_000, settings.sourceIdleMs() / 2))),
+        PunctuationType.WALL_CLOCK_TIME,
+        wallMs -> advance());
+  }
+
+  /**
+   * Moves the watermark on; at each step of {@code punctuateMs}, expires traces and passes it on.
+   */
+  private void advance() {
+    long wallMs = context.currentSystemTimeMs();
+    if (startsAtWallMs != Long.MIN_VALUE) {
+      boolean allHeard = watermark.sources() >= settings.expectedSources();
+      if (startsAtWallMs < 0 || (wallMs < startsAtWallMs && !allHeard)) {
+        return;
+      }
+      startsAtWallMs = Long.MIN_VALUE;
+    }
+    long now = watermark.advance(wallMs, context.currentStreamTimeMs());
+    if (now == Long.MIN_VALUE) {
+      return;
+    }
+    watermarkMs = now;
+    if (now >= nextExpiryMs) {
+      // When more traces were due than one pass handles, the next batch or tick goes on with them.
+      nextExpiryMs = expire(now) ? now : now + settings.punctuateMs();
+      buffer.put(WATERMARK_KEY, watermark.toBytes());
+    }
+    if (now >= nextForwardMs) {
+      nextForwardMs = now + WATERMARK_STEP_MS;
+      context.forward(new Record<byte[], Observation>(null, new Watermark(now), now));
+    }
+  }
+
+  private static int source(Record<byte[], RawSpanBatch> record) {
+    Header header = record.headers().lastHeader(IngestTopology.SOURCE_HEADER);
+    return header == null || header.value() == null || header.value().length != Integer.BYTES
+        ? UNKNOWN_SOURCE
+        : ByteBuffer.wrap(header.value()).getInt();
   }
 
   @Override
@@ -148,9 +238,12 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     Pairing.run(trace.model, sink(record.timestamp()));
     buffer.put(
         TraceStore.metaKey(id), trace.model.meta(trace.deadline, trace.batches).toByteArray());
-    if (clock.advance(record.timestamp())) {
-      expire(clock.nowMs());
+    long wallMs = context.currentSystemTimeMs();
+    watermark.observe(source(record), record.timestamp(), wallMs);
+    if (startsAtWallMs == -1) {
+      startsAtWallMs = wallMs + settings.sourceIdleMs();
     }
+    advance();
   }
 
   private Optional<Active> load(Bytes key) {
@@ -161,8 +254,12 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
                     loaded.model(), loaded.meta().getBatches(), loaded.meta().getDeadlineMs()));
   }
 
-  /** Resolves traces whose pairing timeout passed; forgets those past retention. */
-  private void expire(long streamTimeMs) {
+  /**
+   * Resolves traces whose pairing timeout passed; forgets those past retention.
+   *
+   * @return whether more were due than one pass handles
+   */
+  private boolean expire(long streamTimeMs) {
     List<Bytes> due = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it =
         expiry.range(expiryKey(Long.MIN_VALUE, null), expiryKey(streamTimeMs + 1, null))) {
@@ -174,6 +271,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     for (Bytes expiryKey : due) {
       expireOne(expiryKey, streamTimeMs, false);
     }
+    return due.size() >= MAX_EXPIRIES_PER_PUNCTUATION;
   }
 
   /**
@@ -273,7 +371,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       }
     }
     if (first != null) {
-      expireOne(first, clock.nowMs(), true);
+      expireOne(
+          first, watermarkMs != Long.MIN_VALUE ? watermarkMs : context.currentStreamTimeMs(), true);
       metrics.tracesEvicted();
     }
   }

@@ -51,10 +51,11 @@ import org.junit.jupiter.api.io.TempDir;
  * replicas; while the simulated fault is on, the one running the graph stage is killed with
  * SIGKILL. The survivor takes over its partitions and rebuilds their state from the changelogs.
  * Checked against what was sent, and against a replay of the same traffic (a run without failure):
- * every span is on {@code faultline.spans} exactly once (none in the DLQ); no service has more
- * visits in the graph than in the replay; no incident state is written twice (each incident: one
+ * every span is on {@code faultline.spans} exactly once (none in the DLQ); every service has
+ * exactly the replay's visits in the graph; no incident state is written twice (each incident: one
  * OPEN, revisions 1, 2, 3..., nothing after RESOLVED); the killed instance's traces are served by
- * the survivor within 30 s. {@code -Dfailover.nokill=true} runs the same without the kill.
+ * the survivor within 30 s. {@code -Dfailover.nokill=true} runs the same without the kill, {@code
+ * -Dfailover.standby=1} with a standby replica of every task.
  */
 @ExtendWith(KafkaExtension.class)
 class FailoverIT {
@@ -152,13 +153,18 @@ class FailoverIT {
       }
       long takeoverMs = awaitTraces(survivor, victimTraces, Duration.ofSeconds(90), killedAt);
       rest.get(120, TimeUnit.SECONDS);
-      send(producer, config.ingest().inputTopic(), drain, 0);
+      // The drain goes to every input partition (every source of trace assembly's watermark), so
+      // no source is left behind to be waited for until it counts as idle.
+      sendToEveryPartition(producer, config.ingest().inputTopic(), drain);
       Lag.awaitZero(admin, group, Duration.ofSeconds(120));
-      send(producer, config.ingest().inputTopic(), last, 0);
+      sendToEveryPartition(producer, config.ingest().inputTopic(), last);
       long lag = Lag.awaitZero(admin, group, Duration.ofSeconds(60));
       Map<String, Long> visits =
           awaitVisits(bootstrap, config.graphTopic(), expectedVisits, Duration.ofSeconds(30));
       System.out.println("FAILOVER survivor metrics:\n" + metrics(survivor));
+      if (victim.isAlive()) {
+        System.out.println("FAILOVER other instance's metrics:\n" + metrics(victim));
+      }
       Map<Long, Long> liveWindows =
           Ledger.visitsByWindow(bootstrap, config.graphTopic(), Traffic.DRAIN_SERVICE);
       Map<Long, Long> replayWindows =
@@ -204,16 +210,22 @@ class FailoverIT {
       assertThat(Ledger.difference(sent, stored))
           .as("every span on faultline.spans exactly once")
           .isNull();
-      // No visit counted twice: no service above the replay. (Below it is the open defect of
-      // docs/reliability.md: while the analyzer catches up on a backlog, part of the late data
-      // never reaches the graph, with or without the kill; the figures are printed above.)
-      expectedVisits.forEach(
-          (service, count) ->
-              assertThat(visits.getOrDefault(service, 0L))
-                  .as("visits of %s, against the replay", service)
-                  .isLessThanOrEqualTo(count));
-      assertThat(visits.keySet()).as("services in the graph").isEqualTo(expectedVisits.keySet());
-      assertThat(incidents).as("incident states on faultline.alerts").isNotEmpty();
+      // Every visit exactly once: none counted twice, none lost with the killed instance's open
+      // windows (they are in a changelogged store) or left in a window that never closed.
+      assertThat(visits).as("visits per service, against the replay").isEqualTo(expectedVisits);
+      // And in the replay's windows: nothing late while the instances catch up at different
+      // speeds or take over a killed one's partitions (a visit or two can sit on the other side
+      // of a window boundary).
+      long moved = 0;
+      for (Long window : replayWindows.keySet()) {
+        moved += Math.abs(liveWindows.getOrDefault(window, 0L) - replayWindows.get(window));
+      }
+      assertThat(moved)
+          .as("visits in another window than the replay's (windows printed above)")
+          .isLessThanOrEqualTo(total(expectedVisits) / 1_000);
+      assertThat(truthIncidents(incidents))
+          .as("the scenario's incident raised live too, although the graph stage moved")
+          .isNotEmpty();
       states.forEach(
           (id, seq) -> assertThat(Ledger.sequenceProblem(id, seq)).as("incident " + id).isNull());
     }
@@ -223,7 +235,7 @@ class FailoverIT {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put(AnalyzerConfig.APPLICATION_ID, "faultline-failover-" + suffix);
     values.put(AnalyzerConfig.PROCESSING_GUARANTEE, "exactly_once_v2");
-    values.put(AnalyzerConfig.STANDBY_REPLICAS, 0);
+    values.put(AnalyzerConfig.STANDBY_REPLICAS, Integer.getInteger("failover.standby", 0));
     values.put(AnalyzerConfig.API_HOST, "127.0.0.1");
     values.put(AnalyzerConfig.API_PORT, 0);
     values.put(AnalyzerConfig.API_ADVERTISED_HOST, "127.0.0.1");
@@ -270,6 +282,26 @@ class FailoverIT {
         if (pace > 0 && i % pace == pace - 1) {
           Thread.sleep(10);
         }
+      }
+      for (var ack : acks) {
+        ack.get(60, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("could not send to " + topic, e);
+    }
+  }
+
+  /** Sends request i to partition i modulo the partitions, and waits for the acknowledgements. */
+  private static void sendToEveryPartition(
+      KafkaProducer<byte[], byte[]> producer,
+      String topic,
+      List<ExportTraceServiceRequest> requests) {
+    try {
+      List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+      for (int i = 0; i < requests.size(); i++) {
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(topic, i % PARTITIONS, null, requests.get(i).toByteArray())));
       }
       for (var ack : acks) {
         ack.get(60, TimeUnit.SECONDS);

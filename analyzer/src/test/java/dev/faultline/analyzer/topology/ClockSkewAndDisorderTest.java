@@ -34,7 +34,9 @@ class ClockSkewAndDisorderTest {
               AnalyzerConfig.WINDOW_SIZE_MS, 1_000L,
               AnalyzerConfig.WINDOW_GRACE_MS, 1_000L,
               AnalyzerConfig.PAIRING_TIMEOUT_MS, 2_000L,
-              AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 1_000L));
+              // The driver's wall clock stands still: nothing is waited for at the start.
+              AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 0L,
+              AnalyzerConfig.WATERMARK_IDLE_MS, 0L));
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<GraphWindow> published = new ArrayList<>();
   private TopologyHarness topology;

@@ -48,7 +48,9 @@ class KeyedInputEventTimeTest {
                     AnalyzerConfig.WINDOW_GRACE_MS, 500L,
                     AnalyzerConfig.PAIRING_TIMEOUT_MS, 2_000L,
                     AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 1_000L,
-                    IngestConfig.INPUT_KEYED_BY_TRACE, keyed)),
+                    IngestConfig.INPUT_KEYED_BY_TRACE, keyed,
+                    // One task here: the graph stage waits for no others at its first start.
+                    IngestConfig.TOPIC_PARTITIONS, 1)),
             "keyed-event-time-test",
             new SimpleMeterRegistry(),
             AnalyzerTopology.Hooks.none());

@@ -38,7 +38,8 @@ class KeyedInputStorageTest {
               AnalyzerConfig.WINDOW_GRACE_MS, 0L,
               AnalyzerConfig.PAIRING_TIMEOUT_MS, 2_000L,
               AnalyzerConfig.TRACE_CACHE_TRACES, 0,
-              AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 1_000L));
+              AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 1_000L,
+              IngestConfig.TOPIC_PARTITIONS, 1));
   private TopologyHarness topology;
   private KeyValueStore<Bytes, byte[]> traces;
 

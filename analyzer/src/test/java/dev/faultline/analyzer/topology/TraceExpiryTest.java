@@ -33,7 +33,9 @@ class TraceExpiryTest {
               AnalyzerConfig.PAIRING_TIMEOUT_MS, 2_000L,
               AnalyzerConfig.TRACE_RETENTION_MS, 5_000L,
               AnalyzerConfig.TRACE_CACHE_TRACES, 0,
-              AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 1_000L));
+              // The driver's wall clock stands still: nothing is waited for at the start.
+              AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 0L,
+              AnalyzerConfig.WATERMARK_IDLE_MS, 0L));
   private TopologyHarness topology;
 
   @BeforeEach

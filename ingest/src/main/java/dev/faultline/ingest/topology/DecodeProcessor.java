@@ -33,6 +33,9 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
   private static final RateLimitedLog BAD_INPUT = new RateLimitedLog(LOG);
   private static final long NANOS_PER_MILLI = 1_000_000L;
 
+  /** This task's input partition, the batches' {@link IngestTopology#SOURCE_HEADER}. */
+  private byte[] source;
+
   private final OtlpDecoder decoder = new OtlpDecoder();
   private final SpanNormalizer normalizer;
   private final ProtobufSpanReader reader;
@@ -58,6 +61,14 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
   @Override
   public void init(ProcessorContext<byte[], Decoded> context) {
     this.context = context;
+    this.source =
+        java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(context.taskId().partition()).array();
+  }
+
+  private Headers sourceHeaders() {
+    Headers headers = new RecordHeaders();
+    headers.add(IngestTopology.SOURCE_HEADER, source);
+    return headers;
   }
 
   @Override
@@ -102,7 +113,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
               batch.getTraceId().toByteArray(),
               new TraceBatch(batch, source),
               batchTimestamp(batch, record.timestamp()),
-              new RecordHeaders()));
+              sourceHeaders()));
     }
     metrics.spansAccepted(normalized.acceptedSpans());
     for (Rejection rejection : normalized.rejections()) {

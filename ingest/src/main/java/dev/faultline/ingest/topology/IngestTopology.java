@@ -20,6 +20,13 @@ public final class IngestTopology {
   /** Name of the decode and normalise processor. */
   public static final String DECODE = "otlp-decode";
 
+  /**
+   * Header of every span batch naming its source: the input partition (4 bytes, big-endian) whose
+   * ingest task wrote it. Trace assembly keeps a watermark per source, because the ingest tasks
+   * writing to one partition of the spans topic can be far apart in event time.
+   */
+  public static final String SOURCE_HEADER = "faultline.source";
+
   private IngestTopology() {}
 
   /**

@@ -88,6 +88,12 @@ class IngestTopologyTest {
     // Event time of a batch is its latest span end (span 3 ends at T0 + 8 ms).
     assertThat(out.get(0).timestamp()).isEqualTo(T0 / 1_000_000L + 8);
     assertThat(dlq.isEmpty()).isTrue();
+    // The source (input partition) travels with every batch, for trace assembly's watermark.
+    assertThat(out)
+        .allSatisfy(
+            r ->
+                assertThat(r.headers().lastHeader(IngestTopology.SOURCE_HEADER).value())
+                    .containsExactly(0, 0, 0, 0));
   }
 
   /** A host clock ahead of the exporter's must not move stream time ahead for everyone. */
