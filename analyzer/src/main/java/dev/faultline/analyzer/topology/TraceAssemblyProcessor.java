@@ -77,7 +77,6 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private SourceWatermark watermark;
   private long nextExpiryMs = Long.MIN_VALUE;
   private long nextForwardMs = Long.MIN_VALUE;
-  private long watermarkMs = Long.MIN_VALUE;
 
   /**
    * How often (event time) the watermark is passed on to the window stage: a window is sent at most
@@ -185,7 +184,6 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     if (now == Long.MIN_VALUE) {
       return;
     }
-    watermarkMs = now;
     if (now >= nextExpiryMs) {
       // When more traces were due than one pass handles, the next batch or tick goes on with them.
       nextExpiryMs = expire(now) ? now : now + settings.punctuateMs();
@@ -372,7 +370,11 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     }
     if (first != null) {
       expireOne(
-          first, watermarkMs != Long.MIN_VALUE ? watermarkMs : context.currentStreamTimeMs(), true);
+          first,
+          watermark.watermark() != Long.MIN_VALUE
+              ? watermark.watermark()
+              : context.currentStreamTimeMs(),
+          true);
       metrics.tracesEvicted();
     }
   }

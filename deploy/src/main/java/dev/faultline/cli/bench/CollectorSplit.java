@@ -28,17 +28,26 @@ final class CollectorSplit {
    */
   static Consumer<ExportTraceServiceRequest> keyedSink(
       Producer<byte[], byte[]> producer, String topic, int partitions) {
-    return request -> {
-      for (Map.Entry<String, ExportTraceServiceRequest> trace : byTrace(request).entrySet()) {
-        String key = trace.getKey();
-        producer.send(
-            new ProducerRecord<>(
-                topic,
-                SaramaCompatPartitioner.partition(key, partitions),
-                key.getBytes(StandardCharsets.UTF_8),
-                trace.getValue().toByteArray()));
-      }
-    };
+    return request -> sendKeyed(producer, topic, partitions, request);
+  }
+
+  /** Sends one request as {@link #keyedSink} does; returns how many records that made. */
+  static int sendKeyed(
+      Producer<byte[], byte[]> producer,
+      String topic,
+      int partitions,
+      ExportTraceServiceRequest request) {
+    Map<String, ExportTraceServiceRequest> traces = byTrace(request);
+    for (Map.Entry<String, ExportTraceServiceRequest> trace : traces.entrySet()) {
+      String key = trace.getKey();
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              SaramaCompatPartitioner.partition(key, partitions),
+              key.getBytes(StandardCharsets.UTF_8),
+              trace.getValue().toByteArray()));
+    }
+    return traces.size();
   }
 
   static Map<String, ExportTraceServiceRequest> byTrace(ExportTraceServiceRequest request) {

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.detect.Detectors;
-import dev.faultline.analyzer.query.SaramaCompatPartitioner;
 import dev.faultline.analyzer.replay.Replay;
 import dev.faultline.analyzer.runtime.AnalyzerRuntime;
 import dev.faultline.analyzer.runtime.StreamsSettings;
@@ -170,17 +169,8 @@ final class IngestBenchmark {
         byte[] value = request.toByteArray();
         producer.send(new ProducerRecord<>(input, value));
         if (options.stages().contains("analyzer-keyed")) {
-          for (Map.Entry<String, ExportTraceServiceRequest> trace :
-              CollectorSplit.byTrace(request).entrySet()) {
-            String key = trace.getKey();
-            producer.send(
-                new ProducerRecord<>(
-                    inputKeyed,
-                    SaramaCompatPartitioner.partition(key, options.partitions()),
-                    key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    trace.getValue().toByteArray()));
-            keyedRecords++;
-          }
+          keyedRecords +=
+              CollectorSplit.sendKeyed(producer, inputKeyed, options.partitions(), request);
         }
         spans += spanCount(request);
         records++;
