@@ -317,10 +317,14 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             WINDOW_SIZE_MS,
             Type.LONG,
-            2_000L,
+            1_000L,
             Range.atLeast(100),
             Importance.MEDIUM,
-            "Length of the statistics windows. Shorter detects sooner; longer is less noisy.")
+            "Length of the statistics windows. Shorter detects sooner (an incident needs"
+                + " faultline.detect.open.windows of them after the fault starts, plus the grace);"
+                + " longer is less noisy. The detectors' other settings counted in windows"
+                + " (baseline, now, queue evaluation, resolution) assume 1 s windows: scale them"
+                + " with it. Until 2026-11-27 this was 2 s (see docs/detection.md).")
         .define(
             WINDOW_GRACE_MS,
             Type.LONG,
@@ -393,7 +397,7 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             DETECT_CURRENT_MAX_WINDOWS,
             Type.INT,
-            15,
+            30,
             Range.atLeast(1),
             Importance.LOW,
             "Windows merged into \"now\" for operations too rare to judge on the shorter one"
@@ -420,17 +424,17 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             DETECT_BASELINE_MIN_WINDOWS,
             Type.INT,
-            20,
+            40,
             Range.atLeast(1),
             Importance.LOW,
-            "Windows of baseline needed before anything is judged; with the windows of \"now\" (faultline.detect.current.max.windows) that is the warm-up: 20 + 15 windows of 2 s, about a minute.")
+            "Windows of baseline needed before anything is judged; with the windows of \"now\" (faultline.detect.current.max.windows) that is the warm-up: 40 + 30 windows of 1 s, about a minute.")
         .define(
             DETECT_BASELINE_MAX_WINDOWS,
             Type.INT,
-            150,
+            300,
             Range.atLeast(1),
             Importance.LOW,
-            "The longest history the baseline merges (150 windows of 2 s: five minutes).")
+            "The longest history the baseline merges (300 windows of 1 s: five minutes).")
         .define(
             DETECT_LATENCY_Z,
             Type.DOUBLE,
@@ -635,7 +639,7 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             DETECT_RESOLVE_WINDOWS,
             Type.INT,
-            15,
+            30,
             Range.atLeast(1),
             Importance.LOW,
             "Consecutive windows without the finding before its incident resolves.")

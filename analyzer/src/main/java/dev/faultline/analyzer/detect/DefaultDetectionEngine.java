@@ -193,11 +193,23 @@ public final class DefaultDetectionEngine implements DetectionEngine {
     return diagnosis.path().stream().anyMatch(p -> p.node().equals(node));
   }
 
-  /** A slowdown of a consumer that reaches no entry point, where that consumer's queue grows. */
-  private static boolean explainedByBacklog(Diagnosis diagnosis, List<Diagnosis> backlogs) {
-    return diagnosis.entryPoints().isEmpty()
-        && backlogs.stream()
-            .anyMatch(b -> b.path().stream().anyMatch(p -> p.node().equals(diagnosis.root())));
+  /**
+   * A slowdown of a consumer that reaches no entry point, where that consumer's queue grows: in
+   * this window, or in a queue incident still open (a backlog's verdict may skip a window while the
+   * slowdown goes on).
+   */
+  private boolean explainedByBacklog(Diagnosis diagnosis, List<Diagnosis> backlogs) {
+    if (!diagnosis.entryPoints().isEmpty()) {
+      return false;
+    }
+    String root = diagnosis.root().toString();
+    return backlogs.stream()
+            .anyMatch(b -> b.path().stream().anyMatch(p -> p.node().equals(diagnosis.root())))
+        || tracker.open().stream()
+            .anyMatch(
+                i ->
+                    i.type() == IncidentType.QUEUE_GROWTH
+                        && i.path().stream().anyMatch(h -> h.node().equals(root)));
   }
 
   /** The windows before now (frozen at the start of a failure while one is open or pending). */

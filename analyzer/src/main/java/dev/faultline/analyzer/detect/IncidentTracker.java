@@ -159,6 +159,9 @@ final class IncidentTracker {
   private Open find(Diagnosis diagnosis, Findings findings, long windowEndMs) {
     for (Open state : open.values()) {
       if (isQueue(state.incident.type()) != isQueue(diagnosis.type())) {
+        if (backlogOfSlowConsumer(state, diagnosis, windowEndMs)) {
+          return state;
+        }
         continue;
       }
       String rootId = state.incident.rootCause().node();
@@ -184,6 +187,25 @@ final class IncidentTracker {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a queue's backlog is what a young incident of calls was the start of: a slowdown rooted
+   * at a node on the backlog's path (its consumer) that reached no entry point. A consumer that
+   * slows down shows first in its own figures and only some windows later as a backlog that does
+   * not drain; that is one failure, a queue growth, and the incident becomes one. A slowdown that
+   * also reaches entry points (the consumer serves requests too) stays an incident of its own.
+   */
+  private boolean backlogOfSlowConsumer(Open state, Diagnosis diagnosis, long windowEndMs) {
+    if (!isQueue(diagnosis.type())
+        || isQueue(state.incident.type())
+        || !state.incident.blastRadius().entryPoints().isEmpty()) {
+      return false;
+    }
+    long age = windowEndMs - Instant.parse(state.incident.startedAt()).toEpochMilli();
+    String rootId = state.incident.rootCause().node();
+    return age <= settings.limits().refinementMs()
+        && diagnosis.path().stream().anyMatch(node -> node.node().toString().equals(rootId));
   }
 
   /** Queue growth is tracked apart from the failures that travel along calls. */

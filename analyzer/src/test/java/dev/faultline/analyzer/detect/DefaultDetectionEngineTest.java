@@ -32,16 +32,16 @@ class DefaultDetectionEngineTest {
   @Test
   void nothingIsJudgedBeforeTheBaselineExists() {
     int warmUp = settings.minBaselineWindows() + settings.currentMaxWindows();
-    assertThat(warmUp).isEqualTo(35); // 70 s of 2 s windows, about a minute
-    // A 5x slowdown from window 20 on: the engine only has a baseline at window 35.
-    List<List<Incident>> raised = feed(20);
+    assertThat(warmUp).isEqualTo(70); // 70 s of 1 s windows, about a minute
+    // A 5x slowdown from window 40 on: the engine only has a baseline at window 70.
+    List<List<Incident>> raised = feed(40);
     chain.b.selfMs(50);
-    raised.addAll(feed(20));
+    raised.addAll(feed(40));
 
     for (int i = 0; i < warmUp - 1; i++) {
       assertThat(raised.get(i)).as("window %d", i).isEmpty();
     }
-    // Window 34 is the first judged (pending), window 35 opens: open.windows = 2.
+    // Window 69 is the first judged (pending), window 70 opens: open.windows = 2.
     assertThat(raised.get(warmUp - 1)).isEmpty();
     assertThat(raised.get(warmUp))
         .singleElement()
@@ -58,7 +58,7 @@ class DefaultDetectionEngineTest {
 
   @Test
   void warmedWindowsCountAsBaseline() {
-    for (int i = 0; i < 35; i++) {
+    for (int i = 0; i < settings.minBaselineWindows() + settings.currentMaxWindows(); i++) {
       engine.warm(chain.model.window());
     }
     chain.b.selfMs(50);

@@ -266,9 +266,29 @@ class IncidentTrackerTest {
         d.exemplars());
   }
 
+  /** {@code d} reaching these entry points. */
+  private static Diagnosis reaching(Diagnosis d, String... entryPoints) {
+    return new Diagnosis(
+        d.type(),
+        d.root(),
+        d.rootOperation(),
+        d.impactMs(),
+        d.evidence(),
+        d.candidates(),
+        d.path(),
+        d.atRisk(),
+        List.of(entryPoints),
+        d.explainedShare(),
+        d.severity(),
+        d.amplification(),
+        d.details(),
+        d.exemplars());
+  }
+
   @Test
   void aQueueBacklogAndACascadeAtTheSameRootAreTwoIncidentsWithTheirOwnIds() {
-    Diagnosis cascade = diagnosis("b", Severity.MAJOR, "a", "frontend");
+    // b serves requests (the cascade reaches an entry point) and consumes a queue.
+    Diagnosis cascade = reaching(diagnosis("b", Severity.MAJOR, "a", "frontend"), "frontend Get");
     Diagnosis backlog = ofType(diagnosis("b", Severity.MINOR), IncidentType.QUEUE_GROWTH);
 
     next(cascade, backlog);
@@ -301,5 +321,34 @@ class IncidentTrackerTest {
     assertThat(tracker.open())
         .singleElement()
         .satisfies(i -> assertThat(i.type()).isEqualTo(IncidentType.CASCADING_LATENCY));
+  }
+
+  @Test
+  void aBacklogAtTheConsumerOfAYoungSlowdownWithoutEntryPointsRetypesIt() {
+    // A consumer slows down: its own figures show it first (no entry point is hit), the backlog
+    // of its queue windows later. One failure, one incident, which becomes a queue growth.
+    Diagnosis slowdown = diagnosis("worker", Severity.MINOR);
+    Diagnosis backlog =
+        ofType(diagnosis("worker", Severity.MAJOR, "orders-queue"), IncidentType.QUEUE_GROWTH);
+    next(slowdown);
+    next(slowdown);
+    Incident opened = next(slowdown).get(0);
+    assertThat(opened.type()).isEqualTo(IncidentType.CASCADING_LATENCY);
+
+    // The engine drops the slowdown's diagnosis once its queue's backlog explains it.
+    List<Incident> raised = next(backlog);
+
+    assertThat(raised)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.id()).isEqualTo(opened.id());
+              assertThat(i.status()).isEqualTo(IncidentStatus.UPDATED);
+              assertThat(i.type()).isEqualTo(IncidentType.QUEUE_GROWTH);
+            });
+    assertThat(tracker.open())
+        .singleElement()
+        .extracting(Incident::type)
+        .isEqualTo(IncidentType.QUEUE_GROWTH);
   }
 }

@@ -84,7 +84,9 @@ class ScenarioSuiteTest {
 
     ScenarioOutcome outcome = evaluate(scenario);
 
-    assertThat(outcome.type()).isEqualTo("QUEUE_GROWTH");
+    // The consumer's own slowdown may open the incident a few windows before its backlog shows;
+    // the incident is then a queue growth within the minute the report allows for refinement.
+    assertThat(outcome.typeRight()).isTrue();
     assertThat(outcome.rootCause()).isEqualTo("fulfillment");
     assertThat(outcome.latencySeconds()).isBetween(0.0, 30.0);
     assertThat(outcome.falseIncidents()).isZero();
