@@ -58,6 +58,25 @@ public record Diagnosis(
     exemplars = List.copyOf(exemplars);
   }
 
+  /** This diagnosis with another severity. */
+  public Diagnosis withSeverity(Severity other) {
+    return new Diagnosis(
+        type,
+        root,
+        rootOperation,
+        impactMs,
+        evidence,
+        candidates,
+        path,
+        atRisk,
+        entryPoints,
+        explainedShare,
+        other,
+        amplification,
+        details,
+        exemplars);
+  }
+
   /**
    * A ranked candidate.
    *

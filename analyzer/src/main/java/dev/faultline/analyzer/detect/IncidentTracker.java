@@ -9,6 +9,7 @@ import dev.faultline.schemas.incident.Incident;
 import dev.faultline.schemas.incident.IncidentStatus;
 import dev.faultline.schemas.incident.IncidentType;
 import dev.faultline.schemas.incident.RootCause;
+import dev.faultline.schemas.incident.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,6 +55,10 @@ final class IncidentTracker {
     Incident incident;
     Diagnosis diagnosis;
     int quietWindows;
+
+    /** Consecutive windows whose diagnosis was milder than the severity published. */
+    int milderWindows;
+
     final Map<NodeKey, Long> anomalousSince = new HashMap<>();
   }
 
@@ -265,6 +270,7 @@ final class IncidentTracker {
     for (Diagnosis.PathNode node : diagnosis.path()) {
       state.anomalousSince.putIfAbsent(node.node(), windowStartMs);
     }
+    diagnosis = steadySeverity(state, diagnosis);
     Diagnosis before = state.diagnosis;
     state.diagnosis = diagnosis;
     boolean changed =
@@ -294,6 +300,25 @@ final class IncidentTracker {
             windowEndMs,
             wallMs);
     return state.incident;
+  }
+
+  /**
+   * The diagnosis with the severity to publish: a graver one at once (it may page someone), a
+   * milder one only once it has lasted {@code resolve.windows} windows, as long as the incident's
+   * resolution would need. An incident whose figures sit at a severity's threshold otherwise flaps
+   * between two severities every few windows, a revision each time.
+   */
+  private Diagnosis steadySeverity(Open state, Diagnosis diagnosis) {
+    Severity shown = state.incident.severity();
+    if (diagnosis.severity().ordinal() <= shown.ordinal()) {
+      state.milderWindows = 0;
+      return diagnosis;
+    }
+    if (++state.milderWindows >= settings.resolveWindows()) {
+      state.milderWindows = 0;
+      return diagnosis;
+    }
+    return diagnosis.withSeverity(shown);
   }
 
   private static Incident build(

@@ -351,4 +351,34 @@ class IncidentTrackerTest {
         .extracting(Incident::type)
         .isEqualTo(IncidentType.QUEUE_GROWTH);
   }
+
+  @Test
+  void aGraverSeverityShowsAtOnceAndAMilderOneOnlyOnceItLasts() {
+    Diagnosis major = diagnosis("b", Severity.MAJOR, "a", "frontend");
+    Diagnosis critical = diagnosis("b", Severity.CRITICAL, "a", "frontend");
+    next(major);
+    next(major);
+    next(major);
+
+    assertThat(next(critical))
+        .singleElement()
+        .extracting(Incident::severity)
+        .isEqualTo(Severity.CRITICAL);
+    // Milder for fewer than resolve.windows (4) windows: no revision, still critical.
+    assertThat(next(major)).isEmpty();
+    assertThat(next(major)).isEmpty();
+    assertThat(next(critical)).isEmpty(); // the count starts again
+    assertThat(next(major)).isEmpty();
+    assertThat(next(major)).isEmpty();
+    assertThat(next(major)).isEmpty();
+    assertThat(tracker.open())
+        .singleElement()
+        .extracting(Incident::severity)
+        .isEqualTo(Severity.CRITICAL);
+
+    assertThat(next(major))
+        .singleElement()
+        .extracting(Incident::severity)
+        .isEqualTo(Severity.MAJOR);
+  }
 }
