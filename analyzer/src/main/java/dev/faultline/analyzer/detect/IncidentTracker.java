@@ -33,7 +33,9 @@ import java.util.Optional;
  * failures that propagate along calls (cascades, retry storms, shared dependencies, drift): a
  * diagnosis only continues an incident of its own track, and a pending failure is keyed by its root
  * and track, so a backlog at a consumer and a cascade rooted at the same service stay two
- * incidents. When two diagnoses of one window describe the same open incident, the first (the
+ * incidents; except that a young incident of calls with no entry point, rooted at a node on a
+ * backlog's path, is taken over by the backlog (a slow consumer shows in its own figures before its
+ * queue grows). When two diagnoses of one window describe the same open incident, the first (the
  * engine orders them by priority) updates it and the others are dropped.
  */
 final class IncidentTracker {

@@ -38,6 +38,34 @@ class CascadeDetectorTest {
     assertThat(new CascadeDetector(chain.settings).diagnose(findings)).isEmpty();
   }
 
+  private static Findings now(Chain chain, GraphSnapshot baseline) {
+    return Findings.of(
+        baseline,
+        GraphSnapshot.merge(chain.model.windows(chain.settings.currentWindows())),
+        chain.settings);
+  }
+
+  @Test
+  void unrelatedTrafficHundredTimesLargerDoesNotDiluteTheFailureAway() {
+    Chain chain = new Chain();
+    // Another system behind its own entry point, 100 times the chain's requests, unchanged.
+    WindowModel.Op batch = WindowModel.op("batch", "Run", 5);
+    batch.queries("batch-db", "INSERT", 2);
+    chain.model.alsoEntering(batch, 5_000);
+    GraphSnapshot baseline = GraphSnapshot.merge(chain.model.windows(Chain.BASELINE_WINDOWS));
+    CascadeDetector detector = new CascadeDetector(chain.settings);
+    assertThat(detector.diagnose(now(chain, baseline))).isEmpty();
+    chain.b.selfMs(50);
+
+    Diagnosis diagnosis = detector.diagnose(now(chain, baseline)).orElseThrow();
+
+    // 40 ms more per chain request: 0.4 ms per request entering the system, under the minimum
+    // impact (1 ms), but 40 ms per request of the entry point the failure reaches.
+    assertThat(diagnosis.impactMs()).isLessThan(chain.settings.minImpactMs());
+    assertThat(diagnosis.root()).isEqualTo(B);
+    assertThat(diagnosis.entryPoints()).containsExactly("frontend/GET /checkout");
+  }
+
   @Test
   void twiceTheLoadAtTheSameLatenciesHasNoFinding() {
     Chain chain = new Chain();
