@@ -116,10 +116,11 @@ final class DetectionLatencyBenchmark {
               List.of(new TopicAdmin.Spec(input, partitions, (short) -1)), Duration.ofSeconds(60));
       AnalyzerRuntime.ensureTopics(config, client);
       StreamsBuilder builder = new StreamsBuilder();
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
       AnalyzerTopology.build(
           builder,
           config,
-          new AnalyzerMetrics(new SimpleMeterRegistry()),
+          new AnalyzerMetrics(registry),
           AnalyzerTopology.Hooks.none().withDetection(() -> Detectors.engine(config)));
       Properties props = StreamsSettings.of(config, client, "localhost:0");
       Thread reader = new Thread(this::readAlerts, "bench-alerts-reader");
@@ -165,6 +166,14 @@ final class DetectionLatencyBenchmark {
           // Every fault was watched: the rest of the run is not needed.
         }
         pacer.endPhase();
+        // What arrived after its window had closed (counted in a later one): the price of a
+        // shorter faultline.window.grace.ms.
+        log.printf(
+            "late: %,.0f spans after their trace was resolved, %,.0f calls and visits after their"
+                + " window closed, %,.0f window parts after their window was published%n",
+            counter(registry, "faultline.trace.late.spans"),
+            counter(registry, "faultline.window.late.records"),
+            counter(registry, "faultline.graph.late.partials"));
         return LatencyResult.of(
             judge(cycle, pacer, startEpochMs), options.rate, pacer.achievedRate());
       } finally {
@@ -174,6 +183,12 @@ final class DetectionLatencyBenchmark {
     } finally {
       BenchFiles.deleteTree(stateDir);
     }
+  }
+
+  private static double counter(SimpleMeterRegistry registry, String name) {
+    return registry.find(name).counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
   }
 
   /** Each fault's outcome, from the incidents read while it was watched. */
