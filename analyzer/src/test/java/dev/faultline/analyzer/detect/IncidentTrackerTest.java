@@ -31,6 +31,12 @@ class IncidentTrackerTest {
   private int window;
 
   private static Diagnosis diagnosis(String root, Severity severity, String... path) {
+    return diagnosis(root, severity, List.of(), path);
+  }
+
+  /** A diagnosis whose path reaches these entry points. */
+  private static Diagnosis diagnosis(
+      String root, Severity severity, List<String> entryPoints, String... path) {
     List<Diagnosis.PathNode> nodes = new ArrayList<>();
     nodes.add(new Diagnosis.PathNode(NodeKey.service(root), "Get", "root", List.of()));
     for (int i = 0; i < path.length; i++) {
@@ -50,7 +56,7 @@ class IncidentTrackerTest {
         List.of(new Diagnosis.Scored(NodeKey.service(root), "Get", 40)),
         nodes,
         List.of(),
-        List.of(),
+        entryPoints,
         null,
         severity,
         List.of(),
@@ -266,29 +272,10 @@ class IncidentTrackerTest {
         d.exemplars());
   }
 
-  /** {@code d} reaching these entry points. */
-  private static Diagnosis reaching(Diagnosis d, String... entryPoints) {
-    return new Diagnosis(
-        d.type(),
-        d.root(),
-        d.rootOperation(),
-        d.impactMs(),
-        d.evidence(),
-        d.candidates(),
-        d.path(),
-        d.atRisk(),
-        List.of(entryPoints),
-        d.explainedShare(),
-        d.severity(),
-        d.amplification(),
-        d.details(),
-        d.exemplars());
-  }
-
   @Test
   void aQueueBacklogAndACascadeAtTheSameRootAreTwoIncidentsWithTheirOwnIds() {
     // b serves requests (the cascade reaches an entry point) and consumes a queue.
-    Diagnosis cascade = reaching(diagnosis("b", Severity.MAJOR, "a", "frontend"), "frontend Get");
+    Diagnosis cascade = diagnosis("b", Severity.MAJOR, List.of("frontend/Get"), "a", "frontend");
     Diagnosis backlog = ofType(diagnosis("b", Severity.MINOR), IncidentType.QUEUE_GROWTH);
 
     next(cascade, backlog);
