@@ -186,9 +186,8 @@ final class IncidentTracker {
         }
       }
       // A neighbour of the root, while the incident is young, is the same failure seen better.
-      long age = windowEndMs - Instant.parse(state.incident.startedAt()).toEpochMilli();
       if (findings != null
-          && age <= settings.limits().refinementMs()
+          && young(state, windowEndMs)
           && neighbours(findings, diagnosis.root().toString(), rootId)) {
         return state;
       }
@@ -209,10 +208,17 @@ final class IncidentTracker {
         || !state.incident.blastRadius().entryPoints().isEmpty()) {
       return false;
     }
-    long age = windowEndMs - Instant.parse(state.incident.startedAt()).toEpochMilli();
     String rootId = state.incident.rootCause().node();
-    return age <= settings.limits().refinementMs()
+    return young(state, windowEndMs)
         && diagnosis.path().stream().anyMatch(node -> node.node().toString().equals(rootId));
+  }
+
+  /**
+   * Whether the incident may still be refined: within faultline.detect.refinement.ms of its start.
+   */
+  private boolean young(Open state, long windowEndMs) {
+    long age = windowEndMs - Instant.parse(state.incident.startedAt()).toEpochMilli();
+    return age <= settings.limits().refinementMs();
   }
 
   /** Queue growth is tracked apart from the failures that travel along calls. */
