@@ -1,14 +1,18 @@
 package dev.faultline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 class FaultlineCliTest {
 
@@ -34,13 +38,31 @@ class FaultlineCliTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String command :
-        new String[] {
-          "run", "receive", "query", "alerts", "forward", "replay", "eval", "bench", "config"
-        }) {
+    for (String command : Faultline.commandLine().getSubcommands().keySet()) {
       Run run = run(command, "--help");
       assertThat(run.exit()).as(command).isZero();
       assertThat(run.out()).as(command).contains("Usage: faultline " + command);
+    }
+  }
+
+  /**
+   * Picocli formats every description with {@code String.format}: a lone {@code %} (as in "40 %")
+   * makes it print a warning and the raw text, with {@code %n} unreplaced, on every help.
+   */
+  @Test
+  void everyDescriptionIsAValidFormat() {
+    List<CommandSpec> specs = new ArrayList<>();
+    specs.add(Faultline.commandLine().getCommandSpec());
+    Faultline.commandLine().getSubcommands().values().forEach(c -> specs.add(c.getCommandSpec()));
+    for (CommandSpec spec : specs) {
+      List<String> lines = new ArrayList<>(List.of(spec.usageMessage().description()));
+      spec.options().forEach(option -> lines.addAll(List.of(option.description())));
+      spec.positionalParameters().forEach(p -> lines.addAll(List.of(p.description())));
+      for (String line : lines) {
+        assertThatCode(() -> String.format(line))
+            .as("%s: %s", spec.qualifiedName(), line)
+            .doesNotThrowAnyException();
+      }
     }
   }
 

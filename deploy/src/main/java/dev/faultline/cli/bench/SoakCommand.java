@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
           + " the state directory's size and the consumer lag. Traces are kept 15 s, graph"
           + " history 30 s and the detectors' baseline 10 windows, so state and heap reach their"
           + " steady size early. Exits 1 when the last third of the samples (after a warm-up of"
-          + " 40 %) grew beyond the tolerances.",
+          + " 40 %%) grew beyond the tolerances.",
       "",
       "Example:",
       "  faultline soak --minutes 10 --rate 5000 --output soak.json"
