@@ -1,5 +1,6 @@
 package dev.faultline.bench;
 
+import dev.faultline.ingest.normalize.SpanBatchReader;
 import dev.faultline.schemas.incident.Incident;
 import dev.faultline.schemas.incident.IncidentJson;
 import dev.faultline.schemas.proto.SpanBatch;
@@ -35,6 +36,7 @@ public class SerdeBenchmark {
   private List<byte[]> encoded;
   private Serializer<SpanBatch> serializer;
   private Deserializer<SpanBatch> deserializer;
+  private final SpanBatchReader reader = new SpanBatchReader();
   private Incident incident;
   private byte[] incidentJson;
   private int next;
@@ -76,6 +78,12 @@ public class SerdeBenchmark {
   @Benchmark
   public SpanBatch spanBatchParse() {
     return deserializer.deserialize(TOPIC, encoded.get(next()));
+  }
+
+  /** The reader trace assembly uses for {@code faultline.spans} and the trace store. */
+  @Benchmark
+  public SpanBatch spanBatchRead() throws IOException {
+    return reader.read(encoded.get(next()));
   }
 
   @Benchmark

@@ -3,6 +3,7 @@ package dev.faultline.analyzer.topology;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.faultline.ingest.normalize.SpanBatchReader;
 import dev.faultline.ingest.topology.TraceBatch;
 import dev.faultline.schemas.proto.SpanBatch;
 import org.apache.kafka.common.errors.SerializationException;
@@ -39,9 +40,16 @@ record RawSpanBatch(byte[] bytes, SpanBatch batch) {
   private static final Serializer<SpanBatch> WRITER =
       dev.faultline.schemas.serde.Serdes.spanBatch().serializer();
 
+  /**
+   * One reader per stream thread: Kafka Streams shares a source's deserializer among its threads,
+   * and a reader caches the names it decoded.
+   */
+  private static final ThreadLocal<SpanBatchReader> READER =
+      ThreadLocal.withInitial(SpanBatchReader::new);
+
   static SpanBatch parse(byte[] bytes) {
     try {
-      return SpanBatch.parseFrom(bytes);
+      return READER.get().read(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new SerializationException("not a span batch", e);
     }

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.ingest.normalize.ProtobufSpanReader;
+import dev.faultline.ingest.normalize.SpanBatchReader;
 import dev.faultline.ingest.otlp.OtlpDecodeException;
 import dev.faultline.ingest.topology.TraceBatch;
 import dev.faultline.schemas.proto.Span;
@@ -19,13 +20,14 @@ import java.util.List;
  * where serializing the batch again cost trace assembly as much as pairing; it is decoded again
  * only when a trace is read back (a query, a trace no longer in memory, a restart). A serialized
  * batch always starts with its 16-byte trace id (bytes {@code 0x0a 0x10}); a record that starts so
- * is stored serialized, which keeps the two apart. Not thread-safe: it holds a decoder.
+ * is stored serialized, which keeps the two apart. Not thread-safe: it holds decoders.
  */
 final class StoredBatches {
   private static final byte TRACE_ID_TAG = 1 << 3 | 2;
   private static final byte TRACE_ID_LENGTH = 16;
 
   private final ProtobufSpanReader reader;
+  private final SpanBatchReader batches = new SpanBatchReader();
 
   StoredBatches(NormalizerSettings settings) {
     this.reader = new ProtobufSpanReader(requireNonNull(settings, "settings"));
@@ -46,7 +48,11 @@ final class StoredBatches {
    */
   List<Span> spans(ByteString traceId, byte[] stored) {
     if (isSerialized(stored)) {
-      return parse(stored).getSpansList();
+      try {
+        return batches.read(stored).getSpansList();
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("corrupt stored span batch", e);
+      }
     }
     try {
       // No timestamp: the checks that need one refused nothing when the record arrived.

@@ -7,7 +7,9 @@ import dev.faultline.schemas.proto.SpanBatch;
 import dev.faultline.schemas.proto.SpanLink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -39,17 +41,34 @@ final class SpanBatchWriter {
   private static final int KEY = 1;
   private static final int VALUE = 2;
 
+  /** Names longer than this are seldom repeated (ids, URLs) and are encoded every time. */
+  private static final int MAX_CACHED_NAME_CHARS = 128;
+
+  private static final int MAX_CACHED_NAMES = 4_096;
+
+  /** One writer per thread: Kafka Streams shares a sink's serializer among its stream threads. */
+  private static final ThreadLocal<SpanBatchWriter> WRITERS =
+      ThreadLocal.withInitial(SpanBatchWriter::new);
+
   /** Sizes from the first pass, in the order the second needs them: a span, then its entries. */
   private int[] sizes = new int[64];
 
   private int count;
+
+  /**
+   * The UTF-8 of the strings that repeat from span to span (services, instances, versions,
+   * operations, attribute keys), encoded once: ingest's decoders give each distinct name one
+   * String, so a lookup is mostly an identity check on a cached hash. Attribute values are not
+   * cached: they vary, and hashing a new string costs as much as encoding it.
+   */
+  private final Map<String, byte[]> names = new HashMap<>();
 
   /** The bytes of {@code batch}; equal to {@code batch.toByteArray()}. */
   static byte[] toByteArray(SpanBatch batch) {
     if (hasUnknownFields(batch)) {
       return batch.toByteArray(); // not from ingest; the generic path knows how to keep them
     }
-    return new SpanBatchWriter().write(batch);
+    return WRITERS.get().write(batch);
   }
 
   private static boolean hasUnknownFields(SpanBatch batch) {
@@ -65,6 +84,7 @@ final class SpanBatchWriter {
   }
 
   private byte[] write(SpanBatch batch) {
+    count = 0;
     int size = bytesSize(BATCH_TRACE_ID, batch.getTraceId().size());
     for (Span span : batch.getSpansList()) {
       int spanSize = measure(span);
@@ -96,10 +116,10 @@ final class SpanBatchWriter {
         bytesSize(TRACE_ID, span.getTraceId().size())
             + bytesSize(SPAN_ID, span.getSpanId().size())
             + bytesSize(PARENT_SPAN_ID, span.getParentSpanId().size())
-            + stringSize(SERVICE, span.getService())
-            + stringSize(SERVICE_INSTANCE, span.getServiceInstance())
-            + stringSize(SERVICE_VERSION, span.getServiceVersion())
-            + stringSize(NAME, span.getName())
+            + nameSize(SERVICE, span.getService())
+            + nameSize(SERVICE_INSTANCE, span.getServiceInstance())
+            + nameSize(SERVICE_VERSION, span.getServiceVersion())
+            + nameSize(NAME, span.getName())
             + (span.getKindValue() == 0
                 ? 0
                 : CodedOutputStream.computeEnumSize(KIND, span.getKindValue()))
@@ -115,7 +135,8 @@ final class SpanBatchWriter {
     for (Map.Entry<String, String> attribute : span.getAttributesMap().entrySet()) {
       // Map entries always carry both fields, empty or not.
       int entry =
-          CodedOutputStream.computeStringSize(KEY, attribute.getKey())
+          CodedOutputStream.computeTagSize(KEY)
+              + lengthPrefixed(utf8(attribute.getKey()).length)
               + CodedOutputStream.computeStringSize(VALUE, attribute.getValue());
       add(entry);
       size += CodedOutputStream.computeTagSize(ATTRIBUTES) + lengthPrefixed(entry);
@@ -129,10 +150,10 @@ final class SpanBatchWriter {
     writeBytes(out, TRACE_ID, span.getTraceId());
     writeBytes(out, SPAN_ID, span.getSpanId());
     writeBytes(out, PARENT_SPAN_ID, span.getParentSpanId());
-    writeString(out, SERVICE, span.getService());
-    writeString(out, SERVICE_INSTANCE, span.getServiceInstance());
-    writeString(out, SERVICE_VERSION, span.getServiceVersion());
-    writeString(out, NAME, span.getName());
+    writeName(out, SERVICE, span.getService());
+    writeName(out, SERVICE_INSTANCE, span.getServiceInstance());
+    writeName(out, SERVICE_VERSION, span.getServiceVersion());
+    writeName(out, NAME, span.getName());
     if (span.getKindValue() != 0) {
       out.writeEnum(KIND, span.getKindValue());
     }
@@ -153,7 +174,10 @@ final class SpanBatchWriter {
     for (Map.Entry<String, String> attribute : span.getAttributesMap().entrySet()) {
       out.writeTag(ATTRIBUTES, 2);
       out.writeUInt32NoTag(sizes[entry++]);
-      out.writeString(KEY, attribute.getKey());
+      byte[] key = utf8(attribute.getKey());
+      out.writeTag(KEY, 2);
+      out.writeUInt32NoTag(key.length);
+      out.writeRawBytes(key);
       out.writeString(VALUE, attribute.getValue());
     }
     return entry;
@@ -177,6 +201,39 @@ final class SpanBatchWriter {
 
   private static int stringSize(int field, String value) {
     return value.isEmpty() ? 0 : CodedOutputStream.computeStringSize(field, value);
+  }
+
+  /**
+   * The bytes protobuf writes for {@code name}: UTF-8, with an unpaired surrogate as {@code ?} (its
+   * fallback encodes such strings with {@code getBytes}, as here).
+   */
+  private byte[] utf8(String name) {
+    byte[] known = names.get(name);
+    if (known == null) {
+      known = name.getBytes(StandardCharsets.UTF_8);
+      if (name.length() <= MAX_CACHED_NAME_CHARS) {
+        if (names.size() == MAX_CACHED_NAMES) {
+          names.clear(); // names that never repeat cost a bounded map, not memory
+        }
+        names.put(name, known);
+      }
+    }
+    return known;
+  }
+
+  private int nameSize(int field, String name) {
+    return name.isEmpty()
+        ? 0
+        : CodedOutputStream.computeTagSize(field) + lengthPrefixed(utf8(name).length);
+  }
+
+  private void writeName(CodedOutputStream out, int field, String name) throws IOException {
+    if (!name.isEmpty()) {
+      byte[] bytes = utf8(name);
+      out.writeTag(field, 2);
+      out.writeUInt32NoTag(bytes.length);
+      out.writeRawBytes(bytes);
+    }
   }
 
   private static void writeBytes(CodedOutputStream out, int field, ByteString value)

@@ -1,0 +1,188 @@
+package dev.faultline.ingest.normalize;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.proto.SpanLink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a serialized {@link SpanBatch} (the records of {@code faultline.spans} and the trace store)
+ * to the message {@code SpanBatch.parseFrom} gives, with less work. A batch carries the same few
+ * services, operations and attribute keys span after span; each is decoded once per distinct
+ * encoding here (the generated parser decodes every occurrence), attributes go straight into the
+ * span's map (it parses each through a map-entry message first), and spans that carry their batch's
+ * trace id share one instance of it.
+ *
+ * <p>Anything this reader does not expect (an unknown field, a known field with another wire type)
+ * is left to the generated parser, which reads the whole record again, so the result and the errors
+ * are always the generated parser's. Not thread-safe: it caches names.
+ */
+public final class SpanBatchReader {
+  // SpanBatch
+  private static final int BATCH_TRACE_ID = 1 << 3 | Wire.LEN;
+  private static final int BATCH_SPANS = 2 << 3 | Wire.LEN;
+  // Span
+  private static final int TRACE_ID = 1 << 3 | Wire.LEN;
+  private static final int SPAN_ID = 2 << 3 | Wire.LEN;
+  private static final int PARENT_SPAN_ID = 3 << 3 | Wire.LEN;
+  private static final int SERVICE = 4 << 3 | Wire.LEN;
+  private static final int SERVICE_INSTANCE = 5 << 3 | Wire.LEN;
+  private static final int SERVICE_VERSION = 6 << 3 | Wire.LEN;
+  private static final int NAME = 7 << 3 | Wire.LEN;
+  private static final int KIND = 8 << 3 | Wire.VARINT;
+  private static final int START = 9 << 3 | Wire.I64;
+  private static final int END = 10 << 3 | Wire.I64;
+  private static final int STATUS_CODE = 11 << 3 | Wire.VARINT;
+  private static final int STATUS_MESSAGE = 12 << 3 | Wire.LEN;
+  private static final int LINKS = 13 << 3 | Wire.LEN;
+  private static final int ATTRIBUTES = 14 << 3 | Wire.LEN;
+  // An attribute's map entry
+  private static final int KEY = 1 << 3 | Wire.LEN;
+  private static final int VALUE = 2 << 3 | Wire.LEN;
+
+  /** Names longer than this are seldom repeated (ids, URLs) and are decoded every time. */
+  private static final int MAX_CACHED_NAME_BYTES = 128;
+
+  private static final int MAX_CACHED_NAMES = 4_096;
+
+  /** Thrown inside the reader for a record it leaves to the generated parser. */
+  private static final class Unexpected extends Exception {
+    Unexpected() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final Unexpected UNEXPECTED = new Unexpected();
+
+  private final BytesMap<String> names = new BytesMap<>(MAX_CACHED_NAMES);
+
+  /**
+   * The batch in {@code bytes}.
+   *
+   * @throws InvalidProtocolBufferException where {@code SpanBatch.parseFrom} throws it
+   */
+  public SpanBatch read(byte[] bytes) throws InvalidProtocolBufferException {
+    try {
+      return batch(Wire.over(bytes, 0, bytes.length));
+    } catch (Unexpected | IOException | RuntimeException e) {
+      // The generated parser decides: it reads what this reader does not, and throws its errors.
+      return SpanBatch.parseFrom(bytes);
+    }
+  }
+
+  private SpanBatch batch(Wire wire) throws IOException, Unexpected {
+    SpanBatch.Builder batch = SpanBatch.newBuilder();
+    ByteString traceId = ByteString.EMPTY;
+    for (int tag = wire.readTag(); tag != 0; tag = wire.readTag()) {
+      switch (tag) {
+        case BATCH_TRACE_ID -> {
+          traceId = wire.in.readBytes();
+          batch.setTraceId(traceId);
+        }
+        case BATCH_SPANS -> {
+          int limit = wire.enter(0);
+          batch.addSpans(span(wire, traceId));
+          wire.leave(limit);
+        }
+        default -> throw UNEXPECTED;
+      }
+    }
+    return batch.build();
+  }
+
+  private Span span(Wire wire, ByteString batchTraceId) throws IOException, Unexpected {
+    Span.Builder span = Span.newBuilder();
+    for (int tag = wire.readTag(); tag != 0; tag = wire.readTag()) {
+      switch (tag) {
+        case TRACE_ID -> span.setTraceId(traceId(wire, batchTraceId));
+        case SPAN_ID -> span.setSpanId(wire.in.readBytes());
+        case PARENT_SPAN_ID -> span.setParentSpanId(wire.in.readBytes());
+        case SERVICE -> span.setService(name(wire));
+        case SERVICE_INSTANCE -> span.setServiceInstance(name(wire));
+        case SERVICE_VERSION -> span.setServiceVersion(name(wire));
+        case NAME -> span.setName(name(wire));
+        case KIND -> span.setKindValue(wire.in.readEnum());
+        case START -> span.setStartUnixNano(wire.in.readFixed64());
+        case END -> span.setEndUnixNano(wire.in.readFixed64());
+        case STATUS_CODE -> span.setStatusCodeValue(wire.in.readEnum());
+        case STATUS_MESSAGE -> span.setStatusMessage(text(wire));
+        case LINKS -> {
+          long range = wire.readRange();
+          span.addLinks(
+              SpanLink.parser().parseFrom(wire.bytes, Wire.offset(range), Wire.length(range)));
+        }
+        case ATTRIBUTES -> attribute(wire, span);
+        default -> throw UNEXPECTED;
+      }
+    }
+    return span.build();
+  }
+
+  /** The batch's instance when the span carries the same id, as the spans of a batch all do. */
+  private static ByteString traceId(Wire wire, ByteString batchTraceId) throws IOException {
+    long range = wire.readRange();
+    int offset = Wire.offset(range);
+    int length = Wire.length(range);
+    if (length == batchTraceId.size() && sameBytes(batchTraceId, wire.bytes, offset)) {
+      return batchTraceId;
+    }
+    return ByteString.copyFrom(wire.bytes, offset, length);
+  }
+
+  private static boolean sameBytes(ByteString id, byte[] bytes, int offset) {
+    for (int i = 0; i < id.size(); i++) {
+      if (id.byteAt(i) != bytes[offset + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void attribute(Wire wire, Span.Builder span) throws IOException, Unexpected {
+    int limit = wire.enter(1);
+    String key = "";
+    String value = "";
+    for (int tag = wire.readTag(); tag != 0; tag = wire.readTag()) {
+      switch (tag) {
+        case KEY -> key = name(wire);
+        case VALUE -> value = text(wire);
+        default -> throw UNEXPECTED;
+      }
+    }
+    wire.leave(limit);
+    span.putAttributes(key, value);
+  }
+
+  /** A string that repeats from span to span: decoded once per distinct encoding. */
+  private String name(Wire wire) throws IOException {
+    long range = wire.readRange();
+    int offset = Wire.offset(range);
+    int length = Wire.length(range);
+    if (length > MAX_CACHED_NAME_BYTES) {
+      return checkedString(wire.bytes, offset, length);
+    }
+    int hash = BytesMap.hash(wire.bytes, offset, length);
+    String known = names.get(wire.bytes, offset, length, hash);
+    if (known == null) {
+      known = checkedString(wire.bytes, offset, length);
+      names.put(wire.bytes, offset, length, hash, known);
+    }
+    return known;
+  }
+
+  private static String text(Wire wire) throws IOException {
+    long range = wire.readRange();
+    return checkedString(wire.bytes, Wire.offset(range), Wire.length(range));
+  }
+
+  /** A string field's value, refused as the generated parser refuses invalid UTF-8. */
+  private static String checkedString(byte[] bytes, int offset, int length) throws IOException {
+    if (!Wire.isUtf8(bytes, offset, length)) {
+      throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+    }
+    return new String(bytes, offset, length, StandardCharsets.UTF_8);
+  }
+}
