@@ -27,7 +27,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li><b>stopped</b> (an error): messages keep arriving but the consumer took less than {@code
- *       queue.stop.share} of what it used to take of them;
+ *       queue.stop.share} of what it used to take of them, and of its own usual pace (which must be
+ *       at least {@code min.samples} messages over the windows, to tell a stop from a lull);
  *   <li><b>growing</b> (a warning): the backlog never drained in the evaluation windows (the queue
  *       wait of every window's messages stayed above {@code queue.wait.ratio} x and {@code
  *       queue.wait.min.ms} over the baseline p90, and did not fall) while more arrived than left;
@@ -124,7 +125,13 @@ public final class QueueDetector {
       lag.waitNowP50Us = now.quantile(0.5);
       lag.waitNowP90Us = now.quantile(0.9);
     }
-    if (expected >= settings.minSamples() && consumed <= queue.stopShare() * expected) {
+    // Its own pace over the same windows: a consumer that stopped takes far less than it used to,
+    // not only far less than a burst (or late-counted produce calls) brought. Too rare a consumer
+    // to tell a stop from a quiet spell is left to the backlog's tests.
+    double usual = lag.consumedBefore * queue.windows();
+    if (expected >= settings.minSamples()
+        && usual >= settings.minSamples()
+        && consumed <= queue.stopShare() * Math.min(expected, usual)) {
       lag.state = State.STOPPED;
     } else if (expected - consumed > 0
         && (neverDrained(flow, lag, now) || significant(flow, lag))) {

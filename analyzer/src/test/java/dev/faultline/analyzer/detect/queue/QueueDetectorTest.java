@@ -127,6 +127,41 @@ class QueueDetectorTest {
             });
   }
 
+  /**
+   * A consumer of one message a window that keeps that pace while forty arrive (a burst, or produce
+   * calls counted late in one window) took a tenth of what arrived, but it has not stopped: the
+   * backlog is the producer's, a warning.
+   */
+  @Test
+  void aRareConsumerThatKeepsItsPaceUnderABurstHasNotStopped() {
+    WindowModel.Op api = op("api", "POST /audit", 1);
+    WindowModel rare = WindowModel.of(api, 1);
+    WindowModel.Queue audits = rare.queue("kafka/audits");
+    audits.consumedBy("auditor", "audit", 5, 1);
+    api.produces(audits, 1);
+    List<GraphWindow> windows = new ArrayList<>(rare.windows(40));
+    GraphSnapshot before = GraphSnapshot.merge(windows);
+    rare.requestsPerWindow(40);
+    windows.addAll(rare.windows(3));
+    Findings now =
+        Findings.of(
+            before,
+            GraphSnapshot.merge(windows.subList(windows.size() - settings.currentWindows(), 43)),
+            settings);
+
+    List<Diagnosis> diagnoses = new QueueDetector(settings).diagnose(now, before, windows);
+
+    assertThat(diagnoses)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.details())
+                  .containsEntry("state", "growing")
+                  .containsEntry("cause", "producer burst");
+              assertThat(d.severity()).isEqualTo(Severity.MINOR);
+            });
+  }
+
   @Test
   void aBurstOfOrdersAboveWhatTheConsumerCanTakeNamesTheProducer() {
     model.requestsPerWindow(120); // six times the usual; fulfillment takes at most 60
