@@ -3,7 +3,6 @@ package dev.faultline.ingest.normalize;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Attribute keys as they appear on the wire, each decoded and judged by the {@link AttributeFilter}
@@ -45,10 +44,7 @@ final class AttributeKeys {
     if (key != null) {
       return key;
     }
-    if (!Wire.isUtf8(source, offset, length)) {
-      throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
-    }
-    String name = new String(source, offset, length, StandardCharsets.UTF_8);
+    String name = Wire.string(source, offset, length);
     key = new Key(name, filter.keeps(name));
     seen.put(source, offset, length, hash, key);
     return key;

@@ -6,7 +6,6 @@ import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanBatch;
 import dev.faultline.schemas.proto.SpanLink;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a serialized {@link SpanBatch} (the records of {@code faultline.spans} and the trace store)
@@ -43,11 +42,6 @@ public final class SpanBatchReader {
   private static final int KEY = 1 << 3 | Wire.LEN;
   private static final int VALUE = 2 << 3 | Wire.LEN;
 
-  /** Names longer than this are seldom repeated (ids, URLs) and are decoded every time. */
-  private static final int MAX_CACHED_NAME_BYTES = 128;
-
-  private static final int MAX_CACHED_NAMES = 4_096;
-
   /** Thrown inside the reader for a record it leaves to the generated parser. */
   private static final class Unexpected extends Exception {
     Unexpected() {
@@ -57,7 +51,7 @@ public final class SpanBatchReader {
 
   private static final Unexpected UNEXPECTED = new Unexpected();
 
-  private final BytesMap<String> names = new BytesMap<>(MAX_CACHED_NAMES);
+  private final Names names = new Names();
 
   /**
    * The batch in {@code bytes}.
@@ -100,15 +94,15 @@ public final class SpanBatchReader {
         case TRACE_ID -> span.setTraceId(traceId(wire, batchTraceId));
         case SPAN_ID -> span.setSpanId(wire.in.readBytes());
         case PARENT_SPAN_ID -> span.setParentSpanId(wire.in.readBytes());
-        case SERVICE -> span.setService(name(wire));
-        case SERVICE_INSTANCE -> span.setServiceInstance(name(wire));
-        case SERVICE_VERSION -> span.setServiceVersion(name(wire));
-        case NAME -> span.setName(name(wire));
+        case SERVICE -> span.setService(names.read(wire));
+        case SERVICE_INSTANCE -> span.setServiceInstance(names.read(wire));
+        case SERVICE_VERSION -> span.setServiceVersion(names.read(wire));
+        case NAME -> span.setName(names.read(wire));
         case KIND -> span.setKindValue(wire.in.readEnum());
         case START -> span.setStartUnixNano(wire.in.readFixed64());
         case END -> span.setEndUnixNano(wire.in.readFixed64());
         case STATUS_CODE -> span.setStatusCodeValue(wire.in.readEnum());
-        case STATUS_MESSAGE -> span.setStatusMessage(text(wire));
+        case STATUS_MESSAGE -> span.setStatusMessage(wire.readString());
         case LINKS -> {
           long range = wire.readRange();
           span.addLinks(
@@ -147,42 +141,12 @@ public final class SpanBatchReader {
     String value = "";
     for (int tag = wire.readTag(); tag != 0; tag = wire.readTag()) {
       switch (tag) {
-        case KEY -> key = name(wire);
-        case VALUE -> value = text(wire);
+        case KEY -> key = names.read(wire);
+        case VALUE -> value = wire.readString();
         default -> throw UNEXPECTED;
       }
     }
     wire.leave(limit);
     span.putAttributes(key, value);
-  }
-
-  /** A string that repeats from span to span: decoded once per distinct encoding. */
-  private String name(Wire wire) throws IOException {
-    long range = wire.readRange();
-    int offset = Wire.offset(range);
-    int length = Wire.length(range);
-    if (length > MAX_CACHED_NAME_BYTES) {
-      return checkedString(wire.bytes, offset, length);
-    }
-    int hash = BytesMap.hash(wire.bytes, offset, length);
-    String known = names.get(wire.bytes, offset, length, hash);
-    if (known == null) {
-      known = checkedString(wire.bytes, offset, length);
-      names.put(wire.bytes, offset, length, hash, known);
-    }
-    return known;
-  }
-
-  private static String text(Wire wire) throws IOException {
-    long range = wire.readRange();
-    return checkedString(wire.bytes, Wire.offset(range), Wire.length(range));
-  }
-
-  /** A string field's value, refused as the generated parser refuses invalid UTF-8. */
-  private static String checkedString(byte[] bytes, int offset, int length) throws IOException {
-    if (!Wire.isUtf8(bytes, offset, length)) {
-      throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
-    }
-    return new String(bytes, offset, length, StandardCharsets.UTF_8);
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A reading position in protobuf bytes: a {@link CodedInputStream} that also knows where it is in
@@ -87,6 +88,20 @@ final class Wire {
       throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
     }
     return range;
+  }
+
+  /** Reads a string field, refused as the generated parsers refuse invalid UTF-8. */
+  String readString() throws IOException {
+    long range = readRange();
+    return string(bytes, offset(range), length(range));
+  }
+
+  /** The UTF-8 string at a range, refused as the generated parsers refuse invalid UTF-8. */
+  static String string(byte[] bytes, int offset, int length) throws InvalidProtocolBufferException {
+    if (!isUtf8(bytes, offset, length)) {
+      throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+    }
+    return new String(bytes, offset, length, StandardCharsets.UTF_8);
   }
 
   /**

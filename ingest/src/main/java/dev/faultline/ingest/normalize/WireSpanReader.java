@@ -3,7 +3,6 @@ package dev.faultline.ingest.normalize;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.faultline.schemas.proto.Span;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,11 +44,11 @@ final class WireSpanReader {
   private static final byte[] EXCEPTION_EVENT =
       SpanRecordBuilder.EXCEPTION_EVENT.getBytes(StandardCharsets.UTF_8);
 
-  private static final int MAX_CACHED_NAME_BYTES = 128;
-  private static final int MAX_CACHED_NAMES = 4096;
-
   private final WireKeyValue attribute;
-  private final BytesMap<String> names = new BytesMap<>(MAX_CACHED_NAMES);
+
+  /** Operation names, decoded once per distinct name. */
+  private final Names names = new Names();
+
   private ByteString lastTraceId = ByteString.EMPTY;
   private ByteString traceId;
   private ByteString spanId;
@@ -87,7 +86,7 @@ final class WireSpanReader {
         case SPAN_ID -> spanId = wire.in.readBytes();
         case TRACE_STATE -> wire.readUtf8Range();
         case PARENT_SPAN_ID -> parentSpanId = wire.in.readBytes();
-        case NAME -> name = name(wire);
+        case NAME -> name = names.read(wire);
         case KIND -> kind = wire.in.readEnum();
         case START_TIME -> startNanos = wire.in.readFixed64();
         case END_TIME -> endNanos = wire.in.readFixed64();
@@ -152,35 +151,6 @@ final class WireSpanReader {
       }
     }
     return true;
-  }
-
-  /**
-   * The operation name, decoded once per distinct name: span after span carries the same few names,
-   * and one String for each saves decoding it, the garbage, and hashing it again wherever calls are
-   * grouped by operation. Long names (rarely repeated) are decoded every time.
-   */
-  private String name(Wire wire) throws IOException {
-    long range = wire.readRange();
-    int offset = Wire.offset(range);
-    int length = Wire.length(range);
-    if (length > MAX_CACHED_NAME_BYTES) {
-      return checkedString(wire.bytes, offset, length);
-    }
-    int hash = BytesMap.hash(wire.bytes, offset, length);
-    String known = names.get(wire.bytes, offset, length, hash);
-    if (known == null) {
-      known = checkedString(wire.bytes, offset, length);
-      names.put(wire.bytes, offset, length, hash, known);
-    }
-    return known;
-  }
-
-  /** A string field's value, refused as the generated parser refuses invalid UTF-8. */
-  private static String checkedString(byte[] bytes, int offset, int length) throws IOException {
-    if (!Wire.isUtf8(bytes, offset, length)) {
-      throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
-    }
-    return new String(bytes, offset, length, StandardCharsets.UTF_8);
   }
 
   private void reset() {
