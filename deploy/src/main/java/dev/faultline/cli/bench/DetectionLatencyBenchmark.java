@@ -273,6 +273,12 @@ final class DetectionLatencyBenchmark {
     }
   }
 
+  /** A queue incident's state and cause (stopped or growing; which side), to tell its rule. */
+  private static String queueState(Incident incident) {
+    Object state = incident.details().get("state");
+    return state == null ? "" : "; " + state + ", " + incident.details().get("cause");
+  }
+
   private void readAlerts() {
     Map<String, Object> config = new HashMap<>(client);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-alerts-" + run);
@@ -290,7 +296,7 @@ final class DetectionLatencyBenchmark {
             Incident incident = IncidentJson.read(record.value());
             received.add(new Alert(now, incident));
             log.printf(
-                "    alert %s %s %s, root %s, event time %s; evidence %s%n",
+                "    alert %s %s %s, root %s, event time %s; evidence %s%s%n",
                 incident.id(),
                 incident.status(),
                 incident.type(),
@@ -299,7 +305,8 @@ final class DetectionLatencyBenchmark {
                 incident.rootCause().evidence().stream()
                     .limit(3)
                     .map(e -> e.signal() + " " + e.before() + " -> " + e.now() + " " + e.unit())
-                    .toList());
+                    .toList(),
+                queueState(incident));
             log.flush();
           } catch (java.io.IOException e) {
             log.printf("  (unreadable incident at offset %d: %s)%n", record.offset(), e);
