@@ -66,12 +66,4 @@ final class StoredBatches {
       throw new IllegalStateException("corrupt stored record of a trace", e);
     }
   }
-
-  static SpanBatch parse(byte[] bytes) {
-    try {
-      return SpanBatch.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("corrupt stored span batch", e);
-    }
-  }
 }

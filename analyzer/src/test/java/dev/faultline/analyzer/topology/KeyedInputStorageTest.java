@@ -12,6 +12,7 @@ import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.ingest.normalize.ProtobufSpanReader;
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.proto.SpanBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,13 +88,13 @@ class KeyedInputStorageTest {
   }
 
   @Test
-  void aRecordOfSeveralTracesIsStoredAsSerializedBatches() {
+  void aRecordOfSeveralTracesIsStoredAsSerializedBatches() throws Exception {
     List<Span> both = new ArrayList<>(SpanFixtures.cartRequest(8, 100));
     both.addAll(SpanFixtures.cartRequest(9, 100));
     topology.send(T0_MS + 200, both);
 
     assertThat(storedBatch(8, 0)).startsWith(0x0a, 0x10);
-    assertThat(StoredBatches.parse(storedBatch(9, 0)).getSpansCount()).isEqualTo(3);
+    assertThat(SpanBatch.parseFrom(storedBatch(9, 0)).getSpansCount()).isEqualTo(3);
     assertThat(loaded(8)).hasSize(3);
     assertThat(loaded(9)).hasSize(3);
   }
