@@ -17,6 +17,9 @@ final class InstanceAccumulator {
   // Plain counters, not protobuf builders: this is on the path of every call and visit.
   private final Map<String, Slot> instances = new HashMap<>();
 
+  /** The slot used last, or {@code null}. */
+  private Slot last;
+
   /** One instance's figures. */
   private static final class Slot {
     final String instance;
@@ -61,6 +64,18 @@ final class InstanceAccumulator {
 
   /** The slot of {@code instance}; its version is the one seen last (a redeploy keeps the id). */
   private Slot slot(String instance, String version) {
+    Slot last = this.last;
+    // Decoders hand out one String per instance and version, so the same instance's calls in a
+    // row usually skip the lookup.
+    if (last != null && last.instance == instance && last.version == version) {
+      return last;
+    }
+    Slot slot = find(instance, version);
+    this.last = slot;
+    return slot;
+  }
+
+  private Slot find(String instance, String version) {
     Slot slot = instances.get(instance);
     if (slot != null) {
       if (!version.isEmpty() && !OTHER.equals(slot.instance) && !version.equals(slot.version)) {

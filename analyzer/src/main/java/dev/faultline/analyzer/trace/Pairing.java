@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.faultline.schemas.proto.CallKind;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanKind;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The pairing rules: which span pairs are calls, and when each call, each visit and each unpaired
@@ -104,9 +102,9 @@ public final class Pairing {
     if (p == TraceModel.ROOT || (p == TraceModel.ABSENT && trace.isClosed())) {
       NodeKey queue = Spans.isConsumer(span) ? Spans.queue(span) : null;
       if (queue != null) {
-        sink.call(consume(trace, queue, null, span));
+        sink.call(consume(trace, queue, null, i));
       } else {
-        sink.call(entry(trace, span));
+        sink.call(entry(trace, i));
       }
       trace.set(i, INBOUND_DONE);
       return;
@@ -123,7 +121,7 @@ public final class Pairing {
       NodeKey queue = Spans.queue(span) != null ? Spans.queue(span) : Spans.queue(parent);
       if (queue != null) {
         // The producer's own call to the queue is emitted with the producer span.
-        sink.call(consume(trace, queue, Spans.isProducer(parent) ? parent : null, span));
+        sink.call(consume(trace, queue, Spans.isProducer(parent) ? parent : null, i));
         trace.set(i, INBOUND_DONE);
         return;
       }
@@ -151,8 +149,8 @@ public final class Pairing {
             server,
             client == Call.UNKNOWN ? Call.UNKNOWN : client - server,
             Call.UNKNOWN,
-            Spans.isError(parent) || Spans.isError(span),
-            Spans.isError(span),
+            trace.isError(p) || trace.isError(i),
+            trace.isError(i),
             attempt(trace, p),
             parent.getServiceInstance(),
             parent.getServiceVersion(),
@@ -189,7 +187,7 @@ public final class Pairing {
               timeMs,
               Spans.durationUs(span),
               SelfTime.ofService(trace, i),
-              Spans.isError(span),
+              trace.isError(i),
               entry,
               trace.traceId()));
     }
@@ -265,7 +263,7 @@ public final class Pairing {
             Call.UNKNOWN,
             Call.UNKNOWN,
             Call.UNKNOWN,
-            Spans.isError(span),
+            trace.isError(i),
             false,
             attempt(trace, i),
             span.getServiceInstance(),
@@ -276,7 +274,8 @@ public final class Pairing {
     trace.set(i, OUTBOUND_DONE);
   }
 
-  private static Call entry(TraceModel trace, Span span) {
+  private static Call entry(TraceModel trace, int i) {
+    Span span = trace.span(i);
     long duration = Spans.durationUs(span);
     return new Call(
         NodeKey.ENTRY,
@@ -289,8 +288,8 @@ public final class Pairing {
         duration,
         Call.UNKNOWN,
         Call.UNKNOWN,
-        Spans.isError(span),
-        Spans.isError(span),
+        trace.isError(i),
+        trace.isError(i),
         1,
         "",
         "",
@@ -299,7 +298,8 @@ public final class Pairing {
         trace.traceId());
   }
 
-  private static Call consume(TraceModel trace, NodeKey queue, Span producer, Span consumer) {
+  private static Call consume(TraceModel trace, NodeKey queue, Span producer, int i) {
+    Span consumer = trace.span(i);
     long wait =
         producer == null
             ? Call.UNKNOWN
@@ -315,8 +315,8 @@ public final class Pairing {
         Spans.durationUs(consumer),
         Call.UNKNOWN,
         wait,
-        Spans.isError(consumer),
-        Spans.isError(consumer),
+        trace.isError(i),
+        trace.isError(i),
         1,
         producer == null ? "" : producer.getServiceInstance(),
         producer == null ? "" : producer.getServiceVersion(),
@@ -376,18 +376,20 @@ public final class Pairing {
     if (p < 0) {
       return 1;
     }
-    String target = Spans.target(span);
-    List<Integer> siblings = new ArrayList<>(trace.children(p));
+    String target = null;
     int attempt = 1;
-    for (int sibling : siblings) {
-      if (sibling == client) {
+    for (int sibling : trace.children(p)) {
+      if (sibling == client || !trace.isError(sibling)) {
         continue;
       }
       Span other = trace.span(sibling);
-      if (other.getEndUnixNano() <= span.getStartUnixNano()
-          && Spans.target(other).equals(target)
-          && Spans.isError(other)) {
-        attempt++;
+      if (other.getEndUnixNano() <= span.getStartUnixNano()) {
+        if (target == null) {
+          target = Spans.target(span);
+        }
+        if (Spans.target(other).equals(target)) {
+          attempt++;
+        }
       }
     }
     return attempt;

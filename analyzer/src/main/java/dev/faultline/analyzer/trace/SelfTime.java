@@ -18,8 +18,12 @@ public final class SelfTime {
     Span rootSpan = trace.span(root);
     long start = rootSpan.getStartUnixNano();
     long end = rootSpan.getEndUnixNano();
+    List<Integer> children = trace.children(root);
+    if (children.isEmpty()) {
+      return Math.max(0, end - start) / 1_000L;
+    }
     List<long[]> outgoing = new ArrayList<>();
-    List<Integer> stack = new ArrayList<>(trace.children(root));
+    List<Integer> stack = new ArrayList<>(children);
     int guard = 0;
     while (!stack.isEmpty() && guard++ <= trace.size()) {
       int index = stack.remove(stack.size() - 1);

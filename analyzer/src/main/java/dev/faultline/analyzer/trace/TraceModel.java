@@ -8,6 +8,7 @@ import dev.faultline.schemas.proto.SpanKind;
 import dev.faultline.schemas.proto.TraceMeta;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,18 @@ public final class TraceModel {
   private int[] flags = new int[8];
   private final Map<ByteString, int[]> byId = new HashMap<>();
   private final Map<ByteString, List<Integer>> byParentId = new HashMap<>();
+
+  /**
+   * The parent and children of every span, resolved once after the spans last changed (pairing asks
+   * for them many times per span; resolving means hashing ids); {@code null} when stale.
+   */
+  private int[] parents;
+
+  private List<List<Integer>> childLists;
+
+  /** Whether each span reports a failure ({@link Spans#isError}), judged once when it arrives. */
+  private boolean[] errors = new boolean[8];
+
   private long firstSeenMs;
   private long lastSeenMs;
   private boolean closed;
@@ -124,8 +137,12 @@ public final class TraceModel {
     spans.add(span);
     if (index >= flags.length) {
       flags = Arrays.copyOf(flags, flags.length * 2);
+      errors = Arrays.copyOf(errors, flags.length);
     }
     flags[index] = flag;
+    errors[index] = Spans.isError(span);
+    parents = null;
+    childLists = null;
     int[] same = byId.get(span.getSpanId());
     if (same == null) {
       byId.put(span.getSpanId(), new int[] {index});
@@ -153,6 +170,14 @@ public final class TraceModel {
 
   public List<Span> spans() {
     return List.copyOf(spans);
+  }
+
+  /** Whether the span at {@code index} reports a failure ({@link Spans#isError}). */
+  public boolean isError(int index) {
+    if (index >= spans.size()) {
+      throw new IndexOutOfBoundsException(index);
+    }
+    return errors[index];
   }
 
   public boolean has(int index, int flag) {
@@ -188,6 +213,28 @@ public final class TraceModel {
    * the parent has not arrived.
    */
   public int parent(int index) {
+    if (parents == null) {
+      resolve();
+    }
+    return parents[index];
+  }
+
+  /** Resolves every span's parent, then every span's children, as {@link #children} lists them. */
+  private void resolve() {
+    int size = spans.size();
+    int[] resolved = new int[size];
+    for (int i = 0; i < size; i++) {
+      resolved[i] = findParent(i);
+    }
+    parents = resolved;
+    List<List<Integer>> lists = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      lists.add(findChildren(i));
+    }
+    childLists = lists;
+  }
+
+  private int findParent(int index) {
     Span span = spans.get(index);
     if (span.getKind() == SpanKind.SPAN_KIND_SERVER) {
       int client = sharedIdClient(index, span);
@@ -229,14 +276,21 @@ public final class TraceModel {
     return -1;
   }
 
-  /** The indexes of the spans whose parent is {@code index}. */
+  /** The indexes of the spans whose parent is {@code index}; not to be modified. */
   public List<Integer> children(int index) {
+    if (childLists == null) {
+      resolve();
+    }
+    return childLists.get(index);
+  }
+
+  private List<Integer> findChildren(int index) {
     Span span = spans.get(index);
     List<Integer> out = new ArrayList<>();
     List<Integer> byParent = byParentId.get(span.getSpanId());
     if (byParent != null) {
       for (int child : byParent) {
-        if (child != index && parent(child) == index) {
+        if (child != index && parents[child] == index) {
           out.add(child);
         }
       }
@@ -245,12 +299,12 @@ public final class TraceModel {
       int[] same = byId.get(span.getSpanId());
       if (same != null && same.length > 1) {
         for (int other : same) {
-          if (other != index && parent(other) == index && !out.contains(other)) {
+          if (other != index && parents[other] == index && !out.contains(other)) {
             out.add(other);
           }
         }
       }
     }
-    return out;
+    return out.isEmpty() ? List.of() : Collections.unmodifiableList(out);
   }
 }

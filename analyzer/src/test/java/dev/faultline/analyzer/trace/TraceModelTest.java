@@ -1,0 +1,72 @@
+package dev.faultline.analyzer.trace;
+
+import static dev.faultline.analyzer.testing.SpanFixtures.TRACE;
+import static dev.faultline.analyzer.testing.SpanFixtures.client;
+import static dev.faultline.analyzer.testing.SpanFixtures.error;
+import static dev.faultline.analyzer.testing.SpanFixtures.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faultline.schemas.proto.Span;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model resolves parents and children once per change of its spans; these check that what it
+ * answers follows every batch, not the spans it had when first asked.
+ */
+class TraceModelTest {
+  private static final long T = 1_000;
+
+  @Test
+  void parentsAndChildrenFollowSpansThatArriveLater() {
+    TraceModel model = new TraceModel(TRACE);
+    model.add(List.of(server(3, 2, "cart", "Get", 15, 65).build()), T, 100);
+    assertThat(model.parent(0)).isEqualTo(TraceModel.ABSENT);
+    assertThat(model.children(0)).isEmpty();
+
+    model.add(
+        List.of(
+            server(1, 0, "frontend", "GET /cart", 0, 100).build(),
+            client(2, 1, "frontend", "cart.Get", 10, 70).build()),
+        T,
+        100);
+
+    assertThat(model.parent(0)).isEqualTo(2); // cart Get under the client span
+    assertThat(model.parent(1)).isEqualTo(TraceModel.ROOT);
+    assertThat(model.parent(2)).isEqualTo(1);
+    assertThat(model.children(1)).containsExactly(2);
+    assertThat(model.children(2)).containsExactly(0);
+  }
+
+  @Test
+  void aServerSharingItsClientsIdBecomesItsChildWhenItArrives() {
+    TraceModel model = new TraceModel(TRACE);
+    model.add(
+        List.of(
+            server(1, 0, "frontend", "GET /cart", 0, 100).build(),
+            client(2, 1, "frontend", "cart.Get", 10, 70).build()),
+        T,
+        100);
+    assertThat(model.children(1)).isEmpty();
+
+    // B3 single-span RPC: the server half reuses the client's span id and parent.
+    model.add(List.of(server(2, 1, "cart", "Get", 15, 65).build()), T, 100);
+
+    assertThat(model.parent(2)).isEqualTo(1);
+    assertThat(model.children(1)).containsExactly(2);
+    assertThat(model.children(0)).containsExactly(1);
+  }
+
+  @Test
+  void eachSpanKeepsItsOwnFailure() {
+    TraceModel model = new TraceModel(TRACE);
+    Span ok = server(1, 0, "frontend", "GET /cart", 0, 100).build();
+    Span failed = error(client(2, 1, "frontend", "cart.Get", 10, 70)).build();
+    model.add(List.of(ok, failed), T, 100);
+    model.add(List.of(ok), T, 100); // a duplicate changes nothing
+
+    assertThat(model.size()).isEqualTo(2);
+    assertThat(model.isError(0)).isFalse();
+    assertThat(model.isError(1)).isTrue();
+  }
+}
