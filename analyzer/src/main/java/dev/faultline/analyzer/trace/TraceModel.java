@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The spans of one trace with their parent/child structure and what has been emitted for each.
@@ -35,12 +36,17 @@ public final class TraceModel {
   private final Map<ByteString, List<Integer>> byParentId = new HashMap<>();
 
   /**
-   * The parent and children of every span, resolved once after the spans last changed (pairing asks
-   * for them many times per span; resolving means hashing ids); {@code null} when stale.
+   * Each span's parent and children, resolved when first asked for after the spans last changed
+   * (pairing asks for them many times per span; resolving means hashing ids). A new span makes them
+   * all stale, and only what is asked for again is resolved again: pairing a batch looks at the
+   * spans not yet done, so a large trace arriving in small batches does not resolve all its spans
+   * per batch.
    */
-  private int[] parents;
+  private int[] parents = new int[8];
 
-  private List<List<Integer>> childLists;
+  private Object[] childLists = new Object[8];
+
+  private static final int UNRESOLVED = Integer.MIN_VALUE;
 
   /** Whether each span reports a failure ({@link Spans#isError}), judged once when it arrives. */
   private boolean[] errors = new boolean[8];
@@ -102,6 +108,7 @@ public final class TraceModel {
     }
     lastSeenMs = Math.max(lastSeenMs, timeMs);
     int refused = 0;
+    int before = spans.size();
     for (Span span : batch) {
       if (isDuplicate(span)) {
         continue;
@@ -111,6 +118,11 @@ public final class TraceModel {
         continue;
       }
       append(span, 0);
+    }
+    if (spans.size() > before) {
+      // New spans can be anyone's parent or child: what was resolved is stale.
+      Arrays.fill(parents, 0, spans.size(), UNRESOLVED);
+      Arrays.fill(childLists, 0, spans.size(), null);
     }
     dropped += refused;
     return refused;
@@ -138,11 +150,11 @@ public final class TraceModel {
     if (index >= flags.length) {
       flags = Arrays.copyOf(flags, flags.length * 2);
       errors = Arrays.copyOf(errors, flags.length);
+      parents = new int[flags.length];
+      childLists = new Object[flags.length];
     }
     flags[index] = flag;
     errors[index] = Spans.isError(span);
-    parents = null;
-    childLists = null;
     int[] same = byId.get(span.getSpanId());
     if (same == null) {
       byId.put(span.getSpanId(), new int[] {index});
@@ -174,9 +186,7 @@ public final class TraceModel {
 
   /** Whether the span at {@code index} reports a failure ({@link Spans#isError}). */
   public boolean isError(int index) {
-    if (index >= spans.size()) {
-      throw new IndexOutOfBoundsException(index);
-    }
+    Objects.checkIndex(index, spans.size());
     return errors[index];
   }
 
@@ -213,25 +223,13 @@ public final class TraceModel {
    * the parent has not arrived.
    */
   public int parent(int index) {
-    if (parents == null) {
-      resolve();
+    Objects.checkIndex(index, spans.size());
+    int parent = parents[index];
+    if (parent == UNRESOLVED) {
+      parent = findParent(index);
+      parents[index] = parent;
     }
-    return parents[index];
-  }
-
-  /** Resolves every span's parent, then every span's children, as {@link #children} lists them. */
-  private void resolve() {
-    int size = spans.size();
-    int[] resolved = new int[size];
-    for (int i = 0; i < size; i++) {
-      resolved[i] = findParent(i);
-    }
-    parents = resolved;
-    List<List<Integer>> lists = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      lists.add(findChildren(i));
-    }
-    childLists = lists;
+    return parent;
   }
 
   private int findParent(int index) {
@@ -277,11 +275,15 @@ public final class TraceModel {
   }
 
   /** The indexes of the spans whose parent is {@code index}; not to be modified. */
+  @SuppressWarnings("unchecked")
   public List<Integer> children(int index) {
-    if (childLists == null) {
-      resolve();
+    Objects.checkIndex(index, spans.size());
+    Object children = childLists[index];
+    if (children == null) {
+      children = findChildren(index);
+      childLists[index] = children;
     }
-    return childLists.get(index);
+    return (List<Integer>) children;
   }
 
   private List<Integer> findChildren(int index) {
@@ -290,7 +292,7 @@ public final class TraceModel {
     List<Integer> byParent = byParentId.get(span.getSpanId());
     if (byParent != null) {
       for (int child : byParent) {
-        if (child != index && parents[child] == index) {
+        if (child != index && parent(child) == index) {
           out.add(child);
         }
       }
@@ -299,7 +301,7 @@ public final class TraceModel {
       int[] same = byId.get(span.getSpanId());
       if (same != null && same.length > 1) {
         for (int other : same) {
-          if (other != index && parents[other] == index && !out.contains(other)) {
+          if (other != index && parent(other) == index && !out.contains(other)) {
             out.add(other);
           }
         }

@@ -6,6 +6,7 @@ import static dev.faultline.analyzer.testing.SpanFixtures.error;
 import static dev.faultline.analyzer.testing.SpanFixtures.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.analyzer.testing.Recorder;
 import dev.faultline.schemas.proto.Span;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,30 @@ class TraceModelTest {
     assertThat(model.parent(2)).isEqualTo(1);
     assertThat(model.children(1)).containsExactly(2);
     assertThat(model.children(0)).containsExactly(1);
+  }
+
+  @Test
+  void spansArrivingOneAtATimeInAnyOrderPairAsOneBatchDoes() {
+    List<Span> spans =
+        List.of(
+            server(1, 0, "frontend", "GET /checkout", 0, 200).build(),
+            client(2, 1, "frontend", "cart.Get", 10, 60).build(),
+            server(3, 2, "cart", "Get", 15, 55).build(),
+            client(4, 3, "cart", "db.query", 20, 40).build(),
+            error(client(5, 1, "frontend", "pay.Charge", 70, 150)).build(),
+            error(server(6, 5, "payment", "Charge", 75, 145)).build(),
+            client(7, 1, "frontend", "pay.Charge", 155, 190).build(),
+            server(8, 7, "payment", "Charge", 160, 185).build());
+    Recorder whole = new Recorder().batch(spans).close();
+    Recorder oneByOne = new Recorder();
+    for (int i = spans.size() - 1; i >= 0; i--) {
+      oneByOne.batch(List.of(spans.get(i)));
+    }
+    oneByOne.close();
+
+    assertThat(oneByOne.calls).containsExactlyInAnyOrderElementsOf(whole.calls);
+    assertThat(oneByOne.visits).containsExactlyInAnyOrderElementsOf(whole.visits);
+    assertThat(whole.calls).extracting(Call::attempt).contains(2); // the second pay.Charge
   }
 
   @Test
