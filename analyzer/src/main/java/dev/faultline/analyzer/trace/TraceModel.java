@@ -288,8 +288,8 @@ public final class TraceModel {
 
   private List<Integer> findChildren(int index) {
     Span span = spans.get(index);
-    List<Integer> out = new ArrayList<>();
     List<Integer> byParent = byParentId.get(span.getSpanId());
+    List<Integer> out = new ArrayList<>(byParent == null ? 1 : byParent.size());
     if (byParent != null) {
       for (int child : byParent) {
         if (child != index && parent(child) == index) {

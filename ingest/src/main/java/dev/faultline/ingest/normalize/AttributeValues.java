@@ -34,6 +34,38 @@ final class AttributeValues {
    * parsed.
    */
   static String fromWire(byte[] bytes, int offset, int length) throws IOException {
+    // The two usual shapes first, without a CodedInputStream per value: a string of fewer than
+    // 16,384 bytes, and an int.
+    int end = offset + length;
+    if (length >= 2 && bytes[offset] == STRING_TAG) {
+      int size = bytes[offset + 1];
+      int start = offset + 2;
+      if (size < 0 && length >= 3 && bytes[offset + 2] >= 0) {
+        size = (size & 0x7f) | bytes[offset + 2] << 7;
+        start++;
+      }
+      if (size >= 0 && start + size == end) {
+        return Wire.string(bytes, start, size);
+      }
+    } else if (length >= 2 && bytes[offset] == INT_TAG) {
+      long value = 0;
+      for (int i = offset + 1, shift = 0; i < end && shift < 64; i++, shift += 7) {
+        value |= (long) (bytes[i] & 0x7f) << shift;
+        if (bytes[i] >= 0) {
+          if (i + 1 == end) {
+            return Long.toString(value);
+          }
+          break;
+        }
+      }
+    }
+    return parsed(bytes, offset, length);
+  }
+
+  private static final byte STRING_TAG = 1 << 3 | 2; // string_value = 1
+  private static final byte INT_TAG = 3 << 3; // int_value = 3
+
+  private static String parsed(byte[] bytes, int offset, int length) throws IOException {
     CodedInputStream in = CodedInputStream.newInstance(bytes, offset, length);
     String scalar =
         switch (in.readTag()) {
