@@ -68,6 +68,7 @@ public final class StreamsSettings {
     // the buffer size: 1,024 at 64 MiB, 256 at 16 MiB.
     props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, (int) (buffer / (64 * 1024)));
     props.put("processing.exception.handler.global.enabled", true);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbSettings.class);
     props.putAll(client);
     return props;
   }
