@@ -8,6 +8,10 @@ import java.util.Base64;
 
 /** The string form of OTLP attribute values in Faultline's span record. */
 final class AttributeValues {
+  // AnyValue's tags: string_value = 1 (length-delimited), int_value = 3 (varint).
+  private static final byte STRING_TAG = 1 << 3 | 2;
+  private static final byte INT_TAG = 3 << 3;
+
   private AttributeValues() {}
 
   /** Strings as they are, numbers in decimal, booleans as true/false, arrays and maps as JSON. */
@@ -61,9 +65,6 @@ final class AttributeValues {
     }
     return parsed(bytes, offset, length);
   }
-
-  private static final byte STRING_TAG = 1 << 3 | 2; // string_value = 1
-  private static final byte INT_TAG = 3 << 3; // int_value = 3
 
   private static String parsed(byte[] bytes, int offset, int length) throws IOException {
     CodedInputStream in = CodedInputStream.newInstance(bytes, offset, length);
