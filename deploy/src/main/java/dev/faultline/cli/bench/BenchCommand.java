@@ -97,6 +97,14 @@ public final class BenchCommand implements Callable<Integer> {
               + " faultline.trace.cache.traces=2000.")
   Map<String, String> settings = new java.util.LinkedHashMap<>();
 
+  @Option(
+      names = "--kafka",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Kafka Streams or Kafka client setting for the Kafka Streams stages (repeatable), over"
+              + " Faultline's defaults, e.g. --kafka buffered.records.per.partition=4000.")
+  Map<String, String> kafkaSettings = new java.util.LinkedHashMap<>();
+
   @Option(names = "--output", paramLabel = "FILE", description = "Write the results as JSON here.")
   Path output;
 
@@ -117,7 +125,8 @@ public final class BenchCommand implements Callable<Integer> {
             eventRate,
             stages,
             guarantees,
-            settings);
+            settings,
+            kafkaSettings);
     List<BenchResult> results = List.of();
     LatencyResult detection = null;
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -128,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (stages.contains("latency")) {
         detection =
             new DetectionLatencyBenchmark(
-                    client, latency, partitions, guarantees.get(0), settings, out)
+                    client, latency, partitions, guarantees.get(0), settings, kafkaSettings, out)
                 .run();
       }
     }

@@ -17,6 +17,8 @@ import java.util.TreeSet;
  * @param stages the stages to measure besides the plain consumer
  * @param guarantees the processing guarantees to run the Kafka Streams stages with
  * @param settings Faultline settings for the analyzer stages
+ * @param kafka Kafka Streams and client settings for the Kafka Streams stages, over Faultline's
+ *     defaults ({@code StreamsSettings})
  */
 record BenchOptions(
     long spans,
@@ -27,7 +29,8 @@ record BenchOptions(
     double eventRate,
     List<String> stages,
     List<String> guarantees,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    Map<String, String> kafka) {
   static final Set<String> STAGES =
       Set.of("decode", "topology", "ingest", "analyzer", "analyzer-keyed", "latency");
   static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
@@ -39,6 +42,7 @@ record BenchOptions(
     stages = List.copyOf(stages);
     guarantees = List.copyOf(guarantees);
     settings = Map.copyOf(settings);
+    kafka = Map.copyOf(kafka);
     for (String stage : stages) {
       if (!STAGES.contains(stage)) {
         throw new IllegalArgumentException(

@@ -64,6 +64,7 @@ final class DetectionLatencyBenchmark {
   private final int partitions;
   private final String guarantee;
   private final Map<String, String> settings;
+  private final Map<String, String> kafka;
   private final PrintWriter log;
   private final String run = "latency-" + UUID.randomUUID().toString().substring(0, 8);
   private final String input = "bench-otlp-" + run;
@@ -81,12 +82,14 @@ final class DetectionLatencyBenchmark {
       int partitions,
       String guarantee,
       Map<String, String> settings,
+      Map<String, String> kafka,
       PrintWriter log) {
     this.client = requireNonNull(client, "client");
     this.options = requireNonNull(options, "options");
     this.partitions = partitions;
     this.guarantee = requireNonNull(guarantee, "guarantee");
     this.settings = Map.copyOf(settings);
+    this.kafka = Map.copyOf(kafka);
     this.log = requireNonNull(log, "log");
     if (options.faults < 1 || options.rate <= 0 || options.timeoutSeconds <= 0) {
       throw new IllegalArgumentException(
@@ -122,7 +125,9 @@ final class DetectionLatencyBenchmark {
           config,
           new AnalyzerMetrics(registry),
           AnalyzerTopology.Hooks.none().withDetection(() -> Detectors.engine(config)));
-      Properties props = StreamsSettings.of(config, client, "localhost:0");
+      Map<String, Object> streamsClient = new HashMap<>(client);
+      streamsClient.putAll(kafka); // --kafka
+      Properties props = StreamsSettings.of(config, streamsClient, "localhost:0");
       Thread reader = new Thread(this::readAlerts, "bench-alerts-reader");
       reader.setDaemon(true);
       try (KafkaStreams streams = new KafkaStreams(builder.build(props), props);

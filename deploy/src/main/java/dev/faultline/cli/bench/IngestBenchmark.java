@@ -74,6 +74,13 @@ final class IngestBenchmark {
   private int streamsRuns;
   private final long trafficStartNanos = System.currentTimeMillis() * 1_000_000L;
 
+  /** The client settings for Kafka Streams: {@code --kafka}'s over the broker's address. */
+  private Map<String, Object> streamsClient() {
+    Map<String, Object> merged = new HashMap<>(client);
+    merged.putAll(options.kafka());
+    return merged;
+  }
+
   IngestBenchmark(Map<String, Object> client, BenchOptions options, PrintWriter log) {
     this.client = requireNonNull(client, "client");
     this.options = requireNonNull(options, "options");
@@ -293,7 +300,7 @@ final class IngestBenchmark {
     StreamsBuilder builder = new StreamsBuilder();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     IngestTopology.build(builder, config.ingest(), new IngestMetrics(registry));
-    Properties props = StreamsSettings.of(config, client, "localhost:0");
+    Properties props = StreamsSettings.of(config, streamsClient(), "localhost:0");
     Map<TopicPartition, Long> ends = endOffsets(admin, input);
     try (KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
       startAndAwaitRunning(streams);
@@ -344,7 +351,7 @@ final class IngestBenchmark {
         config,
         new AnalyzerMetrics(new SimpleMeterRegistry()),
         AnalyzerTopology.Hooks.none().withDetection(() -> Detectors.engine(config)));
-    Properties props = StreamsSettings.of(config, client, "localhost:0");
+    Properties props = StreamsSettings.of(config, streamsClient(), "localhost:0");
     Map<TopicPartition, Long> inputEnds = endOffsets(admin, source);
     try (HeapMeter heap = new HeapMeter();
         KafkaStreams streams = new KafkaStreams(builder.build(props), props)) {
