@@ -30,6 +30,10 @@ public final class WindowAggregator {
   private final long graceMs;
   private final CardinalityLimit limit;
   private final TreeMap<Long, Window> open = new TreeMap<>();
+
+  /** The window {@link #windowFor} found last (open), or {@code null}; saves a boxed lookup. */
+  private Window lastWindow;
+
   private long closedUpTo = Long.MIN_VALUE;
   private boolean closedUpToChanged;
 
@@ -140,7 +144,13 @@ public final class WindowAggregator {
       window.lateChanged = true;
       return window;
     }
-    return open.computeIfAbsent(start, this::newWindow);
+    Window last = lastWindow;
+    if (last != null && last.start == start) {
+      return last; // the usual case: calls of one batch fall in one window
+    }
+    Window window = open.computeIfAbsent(start, this::newWindow);
+    lastWindow = window;
+    return window;
   }
 
   private Window newWindow(long start) {
@@ -165,6 +175,7 @@ public final class WindowAggregator {
     int empty = 0;
     while (next + windowMs <= limit) {
       Window window = open.remove(next);
+      lastWindow = null;
       if (window != null) {
         out.add(
             new Closed(

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.ByteString;
 import dev.faultline.analyzer.trace.Call;
 import dev.faultline.analyzer.trace.Observation;
+import dev.faultline.analyzer.trace.Observations;
 import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.analyzer.trace.Visit;
@@ -233,7 +234,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       metrics.lateSpans(record.value().batch().getSpansCount());
     }
     buffer.put(TraceStore.batchKey(id, trace.batches++), record.value().bytes());
-    Pairing.run(trace.model, sink(record.timestamp()));
+    pair(trace.model, record.timestamp());
     buffer.put(
         TraceStore.metaKey(id), trace.model.meta(trace.deadline, trace.batches).toByteArray());
     long wallMs = context.currentSystemTimeMs();
@@ -305,7 +306,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       trace.deadline = due; // spans kept coming: look again later
     } else {
       model.markClosed();
-      Pairing.run(model, sink(Math.max(streamTimeMs, model.lastSeenMs())));
+      pair(model, Math.max(streamTimeMs, model.lastSeenMs()));
       trace.deadline = streamTimeMs + settings.retentionMs();
       active.remove(key); // finished: no need to keep it in memory
     }
@@ -379,18 +380,26 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     }
   }
 
-  private Pairing.Sink sink(long timestamp) {
-    return new Pairing.Sink() {
-      @Override
-      public void call(Call call) {
-        context.forward(new Record<byte[], Observation>(null, call, timestamp));
-      }
+  /** Pairs {@code model} and passes on what it found as one record ({@link Observations}). */
+  private void pair(TraceModel model, long timestamp) {
+    List<Observation> found = new ArrayList<>();
+    Pairing.run(
+        model,
+        new Pairing.Sink() {
+          @Override
+          public void call(Call call) {
+            found.add(call);
+          }
 
-      @Override
-      public void visit(Visit visit) {
-        context.forward(new Record<byte[], Observation>(null, visit, timestamp));
-      }
-    };
+          @Override
+          public void visit(Visit visit) {
+            found.add(visit);
+          }
+        });
+    if (!found.isEmpty()) {
+      context.forward(
+          new Record<byte[], Observation>(null, new Observations(found, timestamp), timestamp));
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.faultline.analyzer.graph.NodeAccumulator;
 import dev.faultline.analyzer.graph.WindowAggregator;
 import dev.faultline.analyzer.trace.Call;
 import dev.faultline.analyzer.trace.Observation;
+import dev.faultline.analyzer.trace.Observations;
 import dev.faultline.analyzer.trace.Visit;
 import dev.faultline.analyzer.trace.Watermark;
 import dev.faultline.ingest.internal.RateLimitedLog;
@@ -83,14 +84,24 @@ final class WindowStatsProcessor implements Processor<byte[], Observation, byte[
 
   @Override
   public void process(Record<byte[], Observation> record) {
-    if (record.value() instanceof Watermark watermark) {
+    if (record.value() instanceof Observations batch) {
+      for (Observation observation : batch.items()) {
+        add(observation);
+      }
+    } else if (record.value() instanceof Watermark watermark) {
       if (watermark.timeMs() > now) {
         now = watermark.timeMs();
         publish(now);
       }
-    } else if (record.value() instanceof Call call) {
+    } else {
+      add(record.value());
+    }
+  }
+
+  private void add(Observation observation) {
+    if (observation instanceof Call call) {
       windows.add(call, now);
-    } else if (record.value() instanceof Visit visit) {
+    } else if (observation instanceof Visit visit) {
       windows.add(visit, now);
     }
   }

@@ -90,7 +90,7 @@ public final class ProtobufSpanReader {
       throws IOException {
     int limit = wire.enter(0);
     ResourceContext resource = new ResourceContext(wire.bytes, index);
-    List<Long> scopes = new ArrayList<>(1);
+    Ranges scopes = new Ranges();
     int tag;
     while ((tag = wire.readTag()) != 0) {
       switch (tag) {
@@ -113,7 +113,7 @@ public final class ProtobufSpanReader {
    * The identity of a resource, remembered by its bytes: the same bytes were checked and read the
    * same way before. A resource given in several fields (rare) is read each time.
    */
-  private ResourceIdentity identity(byte[] bytes, List<Long> ranges) throws IOException {
+  private ResourceIdentity identity(byte[] bytes, Ranges ranges) throws IOException {
     if (ranges.size() != 1) {
       return readIdentity(bytes, ranges);
     }
@@ -129,9 +129,10 @@ public final class ProtobufSpanReader {
   }
 
   /** The identity from every resource field in order: repeated ones merge, as in parseFrom. */
-  private ResourceIdentity readIdentity(byte[] bytes, List<Long> ranges) throws IOException {
+  private ResourceIdentity readIdentity(byte[] bytes, Ranges ranges) throws IOException {
     ResourceIdentity.Builder identity = new ResourceIdentity.Builder(filter, rules);
-    for (long range : ranges) {
+    for (int r = 0; r < ranges.size(); r++) {
+      long range = ranges.get(r);
       Wire wire = Wire.over(bytes, Wire.offset(range), Wire.length(range));
       int tag;
       while ((tag = wire.readTag()) != 0) {
@@ -163,10 +164,10 @@ public final class ProtobufSpanReader {
       long recordTsMs,
       NormalizedBuilder out)
       throws IOException {
-    List<Long> scopes = new ArrayList<>(1);
+    Ranges scopes = new Ranges();
     long schemaUrl = -1;
     List<SpanRules.Problem> problems = new ArrayList<>(0);
-    List<Long> rejected = new ArrayList<>(0);
+    Ranges rejected = new Ranges();
     int tag;
     while ((tag = wire.readTag()) != 0) {
       switch (tag) {
@@ -219,10 +220,10 @@ public final class ProtobufSpanReader {
   }
 
   /** A message given in several fields, merged as parseFrom merges them: by concatenation. */
-  private static <T> T merged(Parser<T> parser, byte[] bytes, List<Long> ranges)
-      throws IOException {
+  private static <T> T merged(Parser<T> parser, byte[] bytes, Ranges ranges) throws IOException {
     ByteArrayOutputStream joined = new ByteArrayOutputStream();
-    for (long range : ranges) {
+    for (int r = 0; r < ranges.size(); r++) {
+      long range = ranges.get(r);
       joined.write(bytes, Wire.offset(range), Wire.length(range));
     }
     return parser.parseFrom(joined.toByteArray());
@@ -239,7 +240,7 @@ public final class ProtobufSpanReader {
   private static final class ResourceContext {
     final byte[] bytes;
     final int index;
-    final List<Long> ranges = new ArrayList<>(1);
+    final Ranges ranges = new Ranges();
     long schemaUrl = -1;
     private Resource resource;
 
