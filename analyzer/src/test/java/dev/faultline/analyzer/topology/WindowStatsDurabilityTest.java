@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.analyzer.graph.CardinalityLimit;
 import dev.faultline.analyzer.graph.GraphKeys;
 import dev.faultline.analyzer.trace.Observation;
+import dev.faultline.analyzer.trace.Observations;
 import dev.faultline.analyzer.trace.Visit;
 import dev.faultline.analyzer.trace.Watermark;
 import dev.faultline.schemas.proto.WindowPartial;
@@ -80,6 +81,46 @@ class WindowStatsDurabilityTest {
     assertThat(windows)
         .as("the open window's entry and how far windows were closed")
         .containsExactly(20_000L, Long.MAX_VALUE);
+  }
+
+  @Test
+  void aBatchOfObservationsCountsAsItsItemsInTheirWindows() {
+    MockProcessorContext<byte[], WindowPartial> context = context();
+    store(context);
+    WindowStatsProcessor processor = processor();
+    processor.init(context);
+    process(
+        processor,
+        context,
+        new Observations(
+            List.of(visit("checkout", 10_100), visit("checkout", 12_100), visit("cart", 10_200)),
+            12_100));
+    process(processor, context, new Watermark(13_000)); // closes the window at 10,000
+    // Into the window at 12,000, found last before the close, and one at 14,000.
+    process(
+        processor,
+        context,
+        new Observations(List.of(visit("checkout", 12_500), visit("checkout", 14_100)), 14_100));
+    process(processor, context, new Watermark(20_000));
+
+    List<WindowPartial> parts =
+        context.forwarded().stream().map(f -> (WindowPartial) f.record().value()).toList();
+    assertThat(visitsByWindow(parts, "checkout"))
+        .containsExactly(
+            java.util.Map.entry(10_000L, 1L),
+            java.util.Map.entry(12_000L, 2L),
+            java.util.Map.entry(14_000L, 1L));
+    assertThat(visits(parts, "cart")).isEqualTo(1);
+  }
+
+  private static java.util.Map<Long, Long> visitsByWindow(
+      List<WindowPartial> parts, String service) {
+    java.util.Map<Long, Long> out = new java.util.TreeMap<>();
+    parts.stream()
+        .filter(p -> p.getPartCase() == WindowPartial.PartCase.NODE)
+        .filter(p -> p.getNode().getService().equals(service))
+        .forEach(p -> out.merge(p.getWindowStartMs(), p.getNode().getVisits(), Long::sum));
+    return out;
   }
 
   private MockProcessorContext<byte[], WindowPartial> context() {

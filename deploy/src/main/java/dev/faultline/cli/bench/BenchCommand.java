@@ -98,6 +98,14 @@ public final class BenchCommand implements Callable<Integer> {
   Map<String, String> settings = new java.util.LinkedHashMap<>();
 
   @Option(
+      names = "--warmup-passes",
+      defaultValue = "1",
+      description =
+          "Unreported passes of each Kafka Streams stage before the measured ones, for the JIT"
+              + " (default ${DEFAULT-VALUE}).")
+  int warmupPasses;
+
+  @Option(
       names = "--kafka",
       paramLabel = "KEY=VALUE",
       description =
@@ -126,6 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
             stages,
             guarantees,
             settings,
+            warmupPasses,
             kafkaSettings);
     List<BenchResult> results = List.of();
     LatencyResult detection = null;

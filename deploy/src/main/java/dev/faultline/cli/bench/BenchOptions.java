@@ -17,6 +17,7 @@ import java.util.TreeSet;
  * @param stages the stages to measure besides the plain consumer
  * @param guarantees the processing guarantees to run the Kafka Streams stages with
  * @param settings Faultline settings for the analyzer stages
+ * @param warmupPasses unreported passes of each Kafka Streams stage before the measured ones
  * @param kafka Kafka Streams and client settings for the Kafka Streams stages, over Faultline's
  *     defaults ({@code StreamsSettings})
  */
@@ -30,6 +31,7 @@ record BenchOptions(
     List<String> stages,
     List<String> guarantees,
     Map<String, String> settings,
+    int warmupPasses,
     Map<String, String> kafka) {
   static final Set<String> STAGES =
       Set.of("decode", "topology", "ingest", "analyzer", "analyzer-keyed", "latency");
@@ -38,6 +40,9 @@ record BenchOptions(
   BenchOptions {
     if (spans < 1 || spansPerMessage < 1 || services < 2 || partitions < 1 || eventRate <= 0) {
       throw new IllegalArgumentException("benchmark options must be positive (services >= 2)");
+    }
+    if (warmupPasses < 0) {
+      throw new IllegalArgumentException("--warmup-passes must be 0 or more");
     }
     stages = List.copyOf(stages);
     guarantees = List.copyOf(guarantees);
