@@ -5,7 +5,7 @@ import dev.faultline.analyzer.trace.Call;
 import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.analyzer.trace.Visit;
-import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PairingBenchmark {
-  private List<Span> spans;
+  private List<SpanRecord> spans;
   private ByteString traceId;
 
   @Setup

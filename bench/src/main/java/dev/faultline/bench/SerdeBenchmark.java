@@ -3,8 +3,8 @@ package dev.faultline.bench;
 import dev.faultline.ingest.normalize.SpanBatchReader;
 import dev.faultline.schemas.incident.Incident;
 import dev.faultline.schemas.incident.IncidentJson;
-import dev.faultline.schemas.proto.SpanBatch;
 import dev.faultline.schemas.serde.Serdes;
+import dev.faultline.schemas.span.TraceSpans;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,10 +32,10 @@ import org.openjdk.jmh.annotations.State;
 public class SerdeBenchmark {
   private static final String TOPIC = "faultline.spans";
 
-  private List<SpanBatch> batches;
+  private List<TraceSpans> batches;
   private List<byte[]> encoded;
-  private Serializer<SpanBatch> serializer;
-  private Deserializer<SpanBatch> deserializer;
+  private Serializer<TraceSpans> serializer;
+  private Deserializer<TraceSpans> deserializer;
   private final SpanBatchReader reader = new SpanBatchReader();
   private Incident incident;
   private byte[] incidentJson;
@@ -44,8 +44,8 @@ public class SerdeBenchmark {
   @Setup
   public void setUp() throws IOException {
     batches = Traffic.get().batches;
-    serializer = Serdes.spanBatch().serializer();
-    deserializer = Serdes.spanBatch().deserializer();
+    serializer = Serdes.traceSpans().serializer();
+    deserializer = Serdes.traceSpans().deserializer();
     encoded = batches.stream().map(b -> serializer.serialize(TOPIC, b)).toList();
     try (InputStream in = SerdeBenchmark.class.getResourceAsStream("incident.json")) {
       if (in == null) {
@@ -55,7 +55,7 @@ public class SerdeBenchmark {
     }
     incident = IncidentJson.read(incidentJson);
     incidentJson = IncidentJson.write(incident);
-    double spans = batches.stream().mapToInt(SpanBatch::getSpansCount).average().orElse(0);
+    double spans = batches.stream().mapToInt(b -> b.spans().size()).average().orElse(0);
     System.out.printf(
         "(%d batches of %.1f spans on average, %.0f bytes; incident JSON %d bytes)%n",
         batches.size(),
@@ -76,13 +76,13 @@ public class SerdeBenchmark {
   }
 
   @Benchmark
-  public SpanBatch spanBatchParse() {
+  public TraceSpans spanBatchParse() {
     return deserializer.deserialize(TOPIC, encoded.get(next()));
   }
 
   /** The reader trace assembly uses for {@code faultline.spans} and the trace store. */
   @Benchmark
-  public SpanBatch spanBatchRead() throws IOException {
+  public TraceSpans spanBatchRead() throws IOException {
     return reader.read(encoded.get(next()));
   }
 

@@ -15,8 +15,8 @@ import dev.faultline.ingest.otlp.OtlpJsonEncoder;
 import dev.faultline.ingest.simulate.Scenario;
 import dev.faultline.ingest.simulate.ScenarioReader;
 import dev.faultline.ingest.simulate.Simulator;
-import dev.faultline.schemas.proto.Span;
-import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.span.SpanRecord;
+import dev.faultline.schemas.span.TraceSpans;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -60,10 +60,10 @@ final class Traffic {
   final List<byte[]> json;
 
   /** What ingest makes of them: one batch per trace per request. */
-  final List<SpanBatch> batches;
+  final List<TraceSpans> batches;
 
   /** Every span of each trace, in arrival order. */
-  final Map<ByteString, List<Span>> traces;
+  final Map<ByteString, List<SpanRecord>> traces;
 
   private Traffic() {
     Scenario scenario = scenario();
@@ -74,8 +74,8 @@ final class Traffic {
     json = requests.stream().map(encoder::encode).toList();
     NormalizerSettings settings = new IngestConfig(Map.of()).normalizer();
     ProtobufSpanReader reader = new ProtobufSpanReader(settings);
-    List<SpanBatch> out = new ArrayList<>();
-    Map<ByteString, List<Span>> byTrace = new LinkedHashMap<>();
+    List<TraceSpans> out = new ArrayList<>();
+    Map<ByteString, List<SpanRecord>> byTrace = new LinkedHashMap<>();
     for (byte[] bytes : protobuf) {
       Normalized normalized;
       try {
@@ -87,11 +87,9 @@ final class Traffic {
         throw new IllegalStateException(
             normalized.rejectedSpans() + " spans rejected: " + normalized.rejections());
       }
-      for (SpanBatch batch : normalized.batches()) {
+      for (TraceSpans batch : normalized.traces()) {
         out.add(batch);
-        byTrace
-            .computeIfAbsent(batch.getTraceId(), k -> new ArrayList<>())
-            .addAll(batch.getSpansList());
+        byTrace.computeIfAbsent(batch.traceId(), k -> new ArrayList<>()).addAll(batch.spans());
       }
     }
     batches = List.copyOf(out);
@@ -114,7 +112,7 @@ final class Traffic {
   }
 
   /** The trace whose span count is closest to {@code spans} (the first such). */
-  List<Span> traceOfAbout(int spans) {
+  List<SpanRecord> traceOfAbout(int spans) {
     return traces.values().stream()
         .min(Comparator.comparingInt(t -> Math.abs(t.size() - spans)))
         .orElseThrow();
@@ -136,7 +134,7 @@ final class Traffic {
             visits.add(visit);
           }
         };
-    for (Map.Entry<ByteString, List<Span>> trace : traces.entrySet()) {
+    for (Map.Entry<ByteString, List<SpanRecord>> trace : traces.entrySet()) {
       TraceModel model = new TraceModel(trace.getKey());
       model.add(trace.getValue(), RECORD_TIMESTAMP_MS, Integer.MAX_VALUE);
       Pairing.run(model, sink);

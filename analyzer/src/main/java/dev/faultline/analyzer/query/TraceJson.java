@@ -2,7 +2,7 @@ package dev.faultline.analyzer.query;
 
 import dev.faultline.analyzer.trace.TraceTree;
 import dev.faultline.schemas.Ids;
-import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,7 +77,7 @@ final class TraceJson {
       Map<String, Long> critical,
       List<Object> out,
       Set<String> services) {
-    Span span = node.span();
+    SpanRecord span = node.span();
     services.add(span.getService());
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("spanId", Ids.toHex(span.getSpanId()));

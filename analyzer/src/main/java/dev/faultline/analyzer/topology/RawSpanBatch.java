@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.faultline.ingest.normalize.SpanBatchReader;
 import dev.faultline.ingest.topology.TraceBatch;
-import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.span.TraceSpans;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param bytes the stored form: the serialized batch, or the record it was decoded from
  * @param batch the parsed batch
  */
-record RawSpanBatch(byte[] bytes, SpanBatch batch) {
+record RawSpanBatch(byte[] bytes, TraceSpans batch) {
   RawSpanBatch {
     requireNonNull(bytes, "bytes");
     requireNonNull(batch, "batch");
@@ -37,8 +37,8 @@ record RawSpanBatch(byte[] bytes, SpanBatch batch) {
     return new RawSpanBatch(stored, decoded.batch());
   }
 
-  private static final Serializer<SpanBatch> WRITER =
-      dev.faultline.schemas.serde.Serdes.spanBatch().serializer();
+  private static final Serializer<TraceSpans> WRITER =
+      dev.faultline.schemas.serde.Serdes.traceSpans().serializer();
 
   /**
    * One reader per stream thread: Kafka Streams shares a source's deserializer among its threads,
@@ -47,7 +47,7 @@ record RawSpanBatch(byte[] bytes, SpanBatch batch) {
   private static final ThreadLocal<SpanBatchReader> READER =
       ThreadLocal.withInitial(SpanBatchReader::new);
 
-  static SpanBatch parse(byte[] bytes) {
+  static TraceSpans parse(byte[] bytes) {
     try {
       return READER.get().read(bytes);
     } catch (InvalidProtocolBufferException e) {

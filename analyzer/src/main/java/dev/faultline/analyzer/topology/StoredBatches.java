@@ -9,8 +9,9 @@ import dev.faultline.ingest.normalize.ProtobufSpanReader;
 import dev.faultline.ingest.normalize.SpanBatchReader;
 import dev.faultline.ingest.otlp.OtlpDecodeException;
 import dev.faultline.ingest.topology.TraceBatch;
-import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.span.SpanRecord;
+import dev.faultline.schemas.span.TraceSpans;
 import java.util.List;
 
 /**
@@ -46,19 +47,19 @@ final class StoredBatches {
    * The spans of trace {@code traceId} in a stored batch. A record decoded again gives the batch it
    * gave when it arrived, unless the normalisation settings changed in between.
    */
-  List<Span> spans(ByteString traceId, byte[] stored) {
+  List<SpanRecord> spans(ByteString traceId, byte[] stored) {
     if (isSerialized(stored)) {
       try {
-        return batches.read(stored).getSpansList();
+        return batches.read(stored).spans();
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("corrupt stored span batch", e);
       }
     }
     try {
       // No timestamp: the checks that need one refused nothing when the record arrived.
-      for (SpanBatch batch : reader.read(stored, 0).batches()) {
-        if (batch.getTraceId().equals(traceId)) {
-          return batch.getSpansList();
+      for (TraceSpans batch : reader.read(stored, 0).traces()) {
+        if (batch.traceId().equals(traceId)) {
+          return batch.spans();
         }
       }
       return List.of();

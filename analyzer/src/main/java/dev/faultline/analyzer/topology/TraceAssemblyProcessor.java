@@ -225,13 +225,12 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       active.put(key, trace);
     }
     int refused =
-        trace.model.add(
-            record.value().batch().getSpansList(), record.timestamp(), settings.maxSpans());
+        trace.model.add(record.value().batch().spans(), record.timestamp(), settings.maxSpans());
     if (refused > 0) {
       metrics.spansDropped(refused);
     }
     if (trace.model.isClosed()) {
-      metrics.lateSpans(record.value().batch().getSpansCount());
+      metrics.lateSpans(record.value().batch().spans().size());
     }
     buffer.put(TraceStore.batchKey(id, trace.batches++), record.value().bytes());
     pair(trace.model, record.timestamp());

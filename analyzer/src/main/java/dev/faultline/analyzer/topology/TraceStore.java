@@ -5,8 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.faultline.analyzer.trace.Pairing;
 import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.ingest.config.NormalizerSettings;
-import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.TraceMeta;
+import dev.faultline.schemas.span.SpanRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class TraceStore {
       return Optional.empty();
     }
     TraceMeta meta = parseMeta(metaBytes);
-    List<List<Span>> batches = new ArrayList<>(meta.getBatches());
+    List<List<SpanRecord>> batches = new ArrayList<>(meta.getBatches());
     try (KeyValueIterator<Bytes, byte[]> it =
         store.range(batchKey(id, 0), batchKey(id, Integer.MAX_VALUE))) {
       while (it.hasNext()) {

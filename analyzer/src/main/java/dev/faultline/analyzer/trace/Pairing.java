@@ -3,8 +3,8 @@ package dev.faultline.analyzer.trace;
 import static java.util.Objects.requireNonNull;
 
 import dev.faultline.schemas.proto.CallKind;
-import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanKind;
+import dev.faultline.schemas.span.SpanRecord;
 
 /**
  * The pairing rules: which span pairs are calls, and when each call, each visit and each unpaired
@@ -83,7 +83,7 @@ public final class Pairing {
   }
 
   /** Whether the pair (parent, child) is a call. */
-  public static boolean isCall(Span parent, Span child) {
+  public static boolean isCall(SpanRecord parent, SpanRecord child) {
     if (!parent.getService().equals(child.getService())) {
       return true;
     }
@@ -92,7 +92,7 @@ public final class Pairing {
   }
 
   private static void inbound(TraceModel trace, int i, Sink sink) {
-    Span span = trace.span(i);
+    SpanRecord span = trace.span(i);
     int p = trace.parent(i);
     if (p == TraceModel.ABSENT && trace.isClosed() && isOutgoing(span)) {
       // A client whose own service's span above it is missing: not an entry into anything.
@@ -112,7 +112,7 @@ public final class Pairing {
     if (p == TraceModel.ABSENT) {
       return; // the parent may still come
     }
-    Span parent = trace.span(p);
+    SpanRecord parent = trace.span(p);
     if (!isCall(parent, span)) {
       trace.set(i, INBOUND_DONE);
       return;
@@ -130,7 +130,7 @@ public final class Pairing {
     if (root == BLOCKED) {
       return; // the caller's entry operation is not known yet
     }
-    Span callerRoot = trace.span(root);
+    SpanRecord callerRoot = trace.span(root);
     // An INTERNAL or server parent spans more than this call: its duration is not the client's
     // view.
     boolean clientView =
@@ -162,7 +162,7 @@ public final class Pairing {
   }
 
   private static void visit(TraceModel trace, int i, Sink sink) {
-    Span span = trace.span(i);
+    SpanRecord span = trace.span(i);
     int p = trace.parent(i);
     boolean localRoot;
     if (p == TraceModel.ROOT) {
@@ -200,7 +200,7 @@ public final class Pairing {
    * skewed host). So a call and the visit it caused count in the same window even when the callee's
    * host clock is seconds off.
    */
-  static long callerClockStartMs(Span parent, Span span) {
+  static long callerClockStartMs(SpanRecord parent, SpanRecord span) {
     long start = span.getStartUnixNano();
     long end = span.getEndUnixNano();
     if (parent.getService().equals(span.getService())
@@ -217,7 +217,7 @@ public final class Pairing {
   }
 
   private static void outbound(TraceModel trace, int i, Sink sink) {
-    Span span = trace.span(i);
+    SpanRecord span = trace.span(i);
     boolean database =
         Spans.isDatabase(span) && (Spans.isClientKind(span) || Spans.kindUnknown(span));
     NodeKey queue = Spans.isProducer(span) ? Spans.queue(span) : null;
@@ -275,7 +275,7 @@ public final class Pairing {
   }
 
   private static Call entry(TraceModel trace, int i) {
-    Span span = trace.span(i);
+    SpanRecord span = trace.span(i);
     long duration = Spans.durationUs(span);
     return new Call(
         NodeKey.ENTRY,
@@ -298,8 +298,8 @@ public final class Pairing {
         trace.traceId());
   }
 
-  private static Call consume(TraceModel trace, NodeKey queue, Span producer, int i) {
-    Span consumer = trace.span(i);
+  private static Call consume(TraceModel trace, NodeKey queue, SpanRecord producer, int i) {
+    SpanRecord consumer = trace.span(i);
     long wait =
         producer == null
             ? Call.UNKNOWN
@@ -348,7 +348,7 @@ public final class Pairing {
     return current; // a parent loop: stop where we are
   }
 
-  private static boolean isOutgoing(Span span) {
+  private static boolean isOutgoing(SpanRecord span) {
     return Spans.isClientKind(span) || Spans.isProducer(span);
   }
 
@@ -367,7 +367,7 @@ public final class Pairing {
    * (overlapping siblings are fan-out, not retries).
    */
   static int attempt(TraceModel trace, int client) {
-    Span span = trace.span(client);
+    SpanRecord span = trace.span(client);
     int resends = Spans.resendCount(span);
     if (resends > 0) {
       return resends + 1;
@@ -382,7 +382,7 @@ public final class Pairing {
       if (sibling == client || !trace.isError(sibling)) {
         continue;
       }
-      Span other = trace.span(sibling);
+      SpanRecord other = trace.span(sibling);
       if (other.getEndUnixNano() <= span.getStartUnixNano()) {
         if (target == null) {
           target = Spans.target(span);

@@ -1,6 +1,6 @@
 package dev.faultline.analyzer.trace;
 
-import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +15,7 @@ public final class SelfTime {
    * enter, so clock differences between hosts cannot distort it. In microseconds.
    */
   public static long ofService(TraceModel trace, int root) {
-    Span rootSpan = trace.span(root);
+    SpanRecord rootSpan = trace.span(root);
     long start = rootSpan.getStartUnixNano();
     long end = rootSpan.getEndUnixNano();
     List<Integer> children = trace.children(root);
@@ -27,7 +27,7 @@ public final class SelfTime {
     int guard = 0;
     while (!stack.isEmpty() && guard++ <= trace.size()) {
       int index = stack.remove(stack.size() - 1);
-      Span span = trace.span(index);
+      SpanRecord span = trace.span(index);
       if (Pairing.isCall(trace.span(trace.parent(index)), span)) {
         continue; // another service's work
       }
@@ -41,7 +41,7 @@ public final class SelfTime {
   }
 
   private static boolean makesCall(TraceModel trace, int index) {
-    Span span = trace.span(index);
+    SpanRecord span = trace.span(index);
     if (Spans.isClientKind(span) || Spans.isProducer(span) || Spans.isDatabase(span)) {
       return true;
     }
@@ -57,7 +57,7 @@ public final class SelfTime {
    * Exclusive time of one span: its duration minus the union of its children's intervals, each
    * clipped to the span. In nanoseconds.
    */
-  public static long ofSpan(Span span, List<long[]> childIntervals) {
+  public static long ofSpan(SpanRecord span, List<long[]> childIntervals) {
     long start = span.getStartUnixNano();
     long end = span.getEndUnixNano();
     return Math.max(0, (end - start) - covered(childIntervals, start, end));

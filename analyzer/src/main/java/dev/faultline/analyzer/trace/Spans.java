@@ -1,10 +1,9 @@
 package dev.faultline.analyzer.trace;
 
 import dev.faultline.schemas.proto.NodeType;
-import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanKind;
 import dev.faultline.schemas.proto.StatusCode;
-import java.util.Map;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.Set;
 
 /** What the pairing rules read from a span, per the OpenTelemetry semantic conventions. */
@@ -14,15 +13,15 @@ public final class Spans {
 
   private Spans() {}
 
-  public static long durationUs(Span span) {
+  public static long durationUs(SpanRecord span) {
     return Math.max(0, span.getEndUnixNano() - span.getStartUnixNano()) / 1_000L;
   }
 
-  public static long startMs(Span span) {
+  public static long startMs(SpanRecord span) {
     return span.getStartUnixNano() / 1_000_000L;
   }
 
-  public static long endMs(Span span) {
+  public static long endMs(SpanRecord span) {
     return span.getEndUnixNano() / 1_000_000L;
   }
 
@@ -30,64 +29,64 @@ public final class Spans {
    * Whether the span reports a failure: status ERROR, or (when instrumentation left the status
    * unset) an HTTP status of 500 or more, or a gRPC status that means the server failed.
    */
-  public static boolean isError(Span span) {
+  public static boolean isError(SpanRecord span) {
     if (span.getStatusCode() == StatusCode.STATUS_CODE_ERROR) {
       return true;
     }
     if (span.getStatusCode() == StatusCode.STATUS_CODE_OK) {
       return false;
     }
-    Map<String, String> attributes = span.getAttributesMap();
-    String http = attributes.get("http.response.status_code");
+    String http = span.attribute("http.response.status_code");
     if (http == null) {
-      http = attributes.get("http.status_code");
+      http = span.attribute("http.status_code");
     }
     if (http != null && http.length() == 3 && http.charAt(0) >= '5') {
       return true;
     }
-    String grpc = attributes.get("rpc.grpc.status_code");
+    String grpc = span.attribute("rpc.grpc.status_code");
     return grpc != null && GRPC_SERVER_ERRORS.contains(grpc);
   }
 
-  public static boolean isClientKind(Span span) {
+  public static boolean isClientKind(SpanRecord span) {
     return span.getKind() == SpanKind.SPAN_KIND_CLIENT;
   }
 
-  public static boolean isProducer(Span span) {
+  public static boolean isProducer(SpanRecord span) {
     return span.getKind() == SpanKind.SPAN_KIND_PRODUCER;
   }
 
-  public static boolean isConsumer(Span span) {
+  public static boolean isConsumer(SpanRecord span) {
     return span.getKind() == SpanKind.SPAN_KIND_CONSUMER;
   }
 
-  public static boolean isServerSide(Span span) {
+  public static boolean isServerSide(SpanRecord span) {
     return span.getKind() == SpanKind.SPAN_KIND_SERVER
         || span.getKind() == SpanKind.SPAN_KIND_CONSUMER;
   }
 
   /** The instrumentation gave no kind: pairing falls back to service changes. */
-  public static boolean kindUnknown(Span span) {
+  public static boolean kindUnknown(SpanRecord span) {
     return span.getKind() == SpanKind.SPAN_KIND_UNSPECIFIED;
   }
 
   /** The span describes a database call (db.system or db.system.name set). */
-  public static boolean isDatabase(Span span) {
-    Map<String, String> attributes = span.getAttributesMap();
-    return attributes.containsKey("db.system") || attributes.containsKey("db.system.name");
+  public static boolean isDatabase(SpanRecord span) {
+    return span.hasAttribute("db.system") || span.hasAttribute("db.system.name");
   }
 
   /** The queue a producer or consumer span names, or {@code null} when it names none. */
-  public static NodeKey queue(Span span) {
-    Map<String, String> attributes = span.getAttributesMap();
-    String destination = attributes.get("messaging.destination.name");
+  public static NodeKey queue(SpanRecord span) {
+    String destination = span.attribute("messaging.destination.name");
     if (destination == null || destination.isEmpty()) {
-      destination = attributes.get("messaging.destination");
+      destination = span.attribute("messaging.destination");
     }
     if (destination == null || destination.isEmpty()) {
       return null;
     }
-    String system = attributes.getOrDefault("messaging.system", "");
+    String system = span.attribute("messaging.system");
+    if (system == null) {
+      system = "";
+    }
     return new NodeKey(
         NodeType.NODE_TYPE_QUEUE, system.isEmpty() ? destination : system + "/" + destination);
   }
@@ -98,23 +97,22 @@ public final class Spans {
    * only a number (Redis' database index) names nothing on its own: the server's address does, else
    * the system with the index.
    */
-  public static NodeKey database(Span span) {
-    Map<String, String> attributes = span.getAttributesMap();
-    String name = first(attributes, "peer.service");
+  public static NodeKey database(SpanRecord span) {
+    String name = first(span, "peer.service");
     if (name == null) {
-      name = first(attributes, "db.namespace", "db.name");
+      name = first(span, "db.namespace", "db.name");
     }
-    if (name != null && isIndex(name) && !attributes.containsKey("peer.service")) {
-      String server = first(attributes, "server.address", "net.peer.name");
+    if (name != null && isIndex(name) && !span.hasAttribute("peer.service")) {
+      String server = first(span, "server.address", "net.peer.name");
       if (server != null) {
         name = server;
       } else {
-        String system = first(attributes, "db.system.name", "db.system");
+        String system = first(span, "db.system.name", "db.system");
         name = system == null ? name : system + "/" + name;
       }
     }
     if (name == null) {
-      name = first(attributes, "server.address", "net.peer.name", "db.system.name", "db.system");
+      name = first(span, "server.address", "net.peer.name", "db.system.name", "db.system");
     }
     return new NodeKey(NodeType.NODE_TYPE_DATABASE, name == null ? "unknown" : name);
   }
@@ -132,11 +130,10 @@ public final class Spans {
    * The uninstrumented peer a client span with no server side called: peer.service, else
    * server.address, else the database naming, else {@code unknown}.
    */
-  public static NodeKey virtualPeer(Span span) {
-    Map<String, String> attributes = span.getAttributesMap();
+  public static NodeKey virtualPeer(SpanRecord span) {
     String name =
         first(
-            attributes,
+            span,
             "peer.service",
             "server.address",
             "net.peer.name",
@@ -152,8 +149,8 @@ public final class Spans {
    * The resend number of a client span ({@code http.request.resend_count}), or 0 when the span does
    * not say.
    */
-  public static int resendCount(Span span) {
-    String value = span.getAttributesMap().get("http.request.resend_count");
+  public static int resendCount(SpanRecord span) {
+    String value = span.attribute("http.request.resend_count");
     if (value == null) {
       return 0;
     }
@@ -165,15 +162,14 @@ public final class Spans {
   }
 
   /** What identifies the target of a client span among its siblings, for retry detection. */
-  static String target(Span span) {
-    Map<String, String> attributes = span.getAttributesMap();
-    String peer = first(attributes, "peer.service", "server.address", "net.peer.name");
+  static String target(SpanRecord span) {
+    String peer = first(span, "peer.service", "server.address", "net.peer.name");
     return span.getName() + "\u0000" + (peer == null ? "" : peer);
   }
 
-  private static String first(Map<String, String> attributes, String... keys) {
+  private static String first(SpanRecord span, String... keys) {
     for (String key : keys) {
-      String value = attributes.get(key);
+      String value = span.attribute(key);
       if (value != null && !value.isEmpty()) {
         return value;
       }

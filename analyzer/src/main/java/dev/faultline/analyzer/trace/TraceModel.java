@@ -3,9 +3,9 @@ package dev.faultline.analyzer.trace;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanKind;
 import dev.faultline.schemas.proto.TraceMeta;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -30,7 +30,7 @@ public final class TraceModel {
   public static final int ABSENT = -2;
 
   private final ByteString traceId;
-  private final List<Span> spans = new ArrayList<>();
+  private final List<SpanRecord> spans = new ArrayList<>();
   private int[] flags = new int[8];
   private final Map<ByteString, int[]> byId = new HashMap<>();
   private final Map<ByteString, List<Integer>> byParentId = new HashMap<>();
@@ -65,9 +65,9 @@ public final class TraceModel {
    * and its bookkeeping.
    */
   public static TraceModel restore(
-      ByteString traceId, List<List<Span>> batches, TraceMeta meta, int maxSpans) {
+      ByteString traceId, List<List<SpanRecord>> batches, TraceMeta meta, int maxSpans) {
     TraceModel model = new TraceModel(traceId);
-    for (List<Span> batch : batches) {
+    for (List<SpanRecord> batch : batches) {
       model.add(batch, meta.getFirstSeenMs(), maxSpans);
     }
     for (int i = 0; i < model.spans.size() && i < meta.getFlagsCount(); i++) {
@@ -102,14 +102,14 @@ public final class TraceModel {
    *
    * @return how many spans were refused because the trace was full
    */
-  public int add(List<Span> batch, long timeMs, int maxSpans) {
+  public int add(List<SpanRecord> batch, long timeMs, int maxSpans) {
     if (spans.isEmpty()) {
       firstSeenMs = timeMs;
     }
     lastSeenMs = Math.max(lastSeenMs, timeMs);
     int refused = 0;
     int before = spans.size();
-    for (Span span : batch) {
+    for (SpanRecord span : batch) {
       if (isDuplicate(span)) {
         continue;
       }
@@ -128,13 +128,13 @@ public final class TraceModel {
     return refused;
   }
 
-  private boolean isDuplicate(Span span) {
+  private boolean isDuplicate(SpanRecord span) {
     int[] same = byId.get(span.getSpanId());
     if (same == null) {
       return false;
     }
     for (int index : same) {
-      Span other = spans.get(index);
+      SpanRecord other = spans.get(index);
       if (other.getKind() == span.getKind()
           && other.getService().equals(span.getService())
           && other.getStartUnixNano() == span.getStartUnixNano()) {
@@ -144,7 +144,7 @@ public final class TraceModel {
     return false;
   }
 
-  private void append(Span span, int flag) {
+  private void append(SpanRecord span, int flag) {
     int index = spans.size();
     spans.add(span);
     if (index >= flags.length) {
@@ -176,11 +176,11 @@ public final class TraceModel {
     return spans.size();
   }
 
-  public Span span(int index) {
+  public SpanRecord span(int index) {
     return spans.get(index);
   }
 
-  public List<Span> spans() {
+  public List<SpanRecord> spans() {
     return List.copyOf(spans);
   }
 
@@ -233,7 +233,7 @@ public final class TraceModel {
   }
 
   private int findParent(int index) {
-    Span span = spans.get(index);
+    SpanRecord span = spans.get(index);
     if (span.getKind() == SpanKind.SPAN_KIND_SERVER) {
       int client = sharedIdClient(index, span);
       if (client >= 0) {
@@ -261,7 +261,7 @@ public final class TraceModel {
   }
 
   /** The client span that shares this server span's id (B3 single-span RPC), or -1. */
-  private int sharedIdClient(int index, Span span) {
+  private int sharedIdClient(int index, SpanRecord span) {
     int[] same = byId.get(span.getSpanId());
     if (same == null || same.length < 2) {
       return -1;
@@ -287,7 +287,7 @@ public final class TraceModel {
   }
 
   private List<Integer> findChildren(int index) {
-    Span span = spans.get(index);
+    SpanRecord span = spans.get(index);
     List<Integer> byParent = byParentId.get(span.getSpanId());
     List<Integer> out = new ArrayList<>(byParent == null ? 1 : byParent.size());
     if (byParent != null) {

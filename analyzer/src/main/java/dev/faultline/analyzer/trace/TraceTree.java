@@ -3,7 +3,7 @@ package dev.faultline.analyzer.trace;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +41,7 @@ public record TraceTree(ByteString traceId, List<Node> roots, List<Segment> crit
    * @param children its children, by start time
    */
   public record Node(
-      Span span,
+      SpanRecord span,
       long startNanos,
       long endNanos,
       long skewNanos,
@@ -59,7 +59,7 @@ public record TraceTree(ByteString traceId, List<Node> roots, List<Segment> crit
    * @param startNanos start of the stretch (adjusted time)
    * @param endNanos end of the stretch
    */
-  public record Segment(Span span, long startNanos, long endNanos) {}
+  public record Segment(SpanRecord span, long startNanos, long endNanos) {}
 
   /**
    * Builds the tree of a trace. The walks are iterative: a trace may hold a chain as deep as the
@@ -134,7 +134,7 @@ public record TraceTree(ByteString traceId, List<Node> roots, List<Segment> crit
     while (!stack.isEmpty()) {
       int index = stack.pop();
       order.add(index);
-      Span span = trace.span(index);
+      SpanRecord span = trace.span(index);
       long skew = skews[index];
       long start = span.getStartUnixNano() + skew;
       long end = span.getEndUnixNano() + skew;
@@ -143,7 +143,7 @@ public record TraceTree(ByteString traceId, List<Node> roots, List<Segment> crit
         if (placed[child]) {
           continue;
         }
-        Span c = trace.span(child);
+        SpanRecord c = trace.span(child);
         long childSkew = skew;
         boolean otherHost = !c.getService().equals(span.getService());
         long childStart = c.getStartUnixNano() + skew;
@@ -162,7 +162,7 @@ public record TraceTree(ByteString traceId, List<Node> roots, List<Segment> crit
     }
   }
 
-  private static Node node(Span span, long skew, List<Node> children) {
+  private static Node node(SpanRecord span, long skew, List<Node> children) {
     long start = span.getStartUnixNano() + skew;
     long end = span.getEndUnixNano() + skew;
     children.sort(Comparator.comparingLong(Node::startNanos));

@@ -18,6 +18,7 @@ import dev.faultline.analyzer.trace.TraceTree;
 import dev.faultline.analyzer.trace.Visit;
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ class ApiDocumentsTest {
     for (int i = 0; i < 20; i++) {
       Recorder recorder = new Recorder();
       for (Span span : SmallSystem.request(i + 1, i * 100)) {
-        recorder.trace.add(List.of(span), 0, 100);
+        recorder.trace.add(List.of(SpanRecord.of(span)), 0, 100);
       }
       recorder.batch(List.of()).close();
       for (Call call : recorder.calls) {

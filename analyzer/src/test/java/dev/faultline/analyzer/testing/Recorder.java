@@ -6,6 +6,7 @@ import dev.faultline.analyzer.trace.TraceModel;
 import dev.faultline.analyzer.trace.Visit;
 import dev.faultline.schemas.proto.CallKind;
 import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -36,7 +37,7 @@ public final class Recorder implements Pairing.Sink {
   }
 
   public Recorder batch(List<Span> spans) {
-    trace.add(spans, 0, 10_000);
+    trace.add(SpanRecord.of(spans), 0, 10_000);
     Pairing.run(trace, this);
     return this;
   }

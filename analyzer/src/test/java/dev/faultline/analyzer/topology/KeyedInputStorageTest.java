@@ -13,6 +13,7 @@ import dev.faultline.ingest.normalize.ProtobufSpanReader;
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.span.SpanRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,10 @@ class KeyedInputStorageTest {
     return TraceStore.load(traces, SpanFixtures.traceId(trace), 100, NormalizerSettings.defaults())
         .orElseThrow()
         .model()
-        .spans();
+        .spans()
+        .stream()
+        .map(SpanRecord::toProto)
+        .toList();
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.faultline.ingest.normalize.ProtobufSpanReader;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanBatch;
 import dev.faultline.schemas.serde.Serdes;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,18 +24,18 @@ class StoredBatchesTest {
     byte[] bytes = Serdes.spanBatch().serializer().serialize("t", batch);
 
     assertThat(StoredBatches.storableAsSource(bytes)).isFalse();
-    assertThat(stored.spans(SpanFixtures.traceId(3), bytes)).isEqualTo(spans);
+    assertThat(stored.spans(SpanFixtures.traceId(3), bytes)).isEqualTo(SpanRecord.of(spans));
   }
 
   @Test
   void aSourceRecordIsDecodedAgainWithoutItsTimestamp() throws Exception {
     byte[] record = Otlp.request(SpanFixtures.cartRequest(4, 100)).toByteArray();
-    List<Span> decoded =
+    List<SpanRecord> decoded =
         new ProtobufSpanReader(NormalizerSettings.defaults())
             .read(record, SpanFixtures.T0 / 1_000_000L)
-            .batches()
+            .traces()
             .get(0)
-            .getSpansList();
+            .spans();
 
     assertThat(StoredBatches.storableAsSource(record)).isTrue();
     assertThat(stored.spans(SpanFixtures.traceId(4), record)).isEqualTo(decoded);

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import dev.faultline.analyzer.testing.NezhaData;
 import dev.faultline.analyzer.testing.SpanFixtures;
 import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -45,7 +46,7 @@ class NezhaGraphTest {
     TreeSet<String> edges = new TreeSet<>();
     for (Map.Entry<ByteString, List<Span>> trace : traces.entrySet()) {
       TraceModel model = new TraceModel(trace.getKey());
-      model.add(trace.getValue().stream().map(edit).toList(), 0, 10_000);
+      model.add(SpanRecord.of(trace.getValue().stream().map(edit).toList()), 0, 10_000);
       Pairing.Sink sink =
           new Pairing.Sink() {
             @Override

@@ -13,6 +13,7 @@ import dev.faultline.analyzer.testing.Recorder;
 import dev.faultline.schemas.proto.CallKind;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanKind;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -325,7 +326,8 @@ class PairingTest {
   void spansBeyondTheLimitAreRefusedAndCounted() {
     TraceModel trace = new TraceModel(dev.faultline.analyzer.testing.SpanFixtures.TRACE);
 
-    int refused = trace.add(cartRequest().stream().map(Span.Builder::build).toList(), 0, 2);
+    int refused =
+        trace.add(SpanRecord.of(cartRequest().stream().map(Span.Builder::build).toList()), 0, 2);
 
     assertThat(refused).isEqualTo(1);
     assertThat(trace.size()).isEqualTo(2);

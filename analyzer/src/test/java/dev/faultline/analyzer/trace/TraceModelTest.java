@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.analyzer.testing.Recorder;
 import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,11 +22,12 @@ class TraceModelTest {
   @Test
   void parentsAndChildrenFollowSpansThatArriveLater() {
     TraceModel model = new TraceModel(TRACE);
-    model.add(List.of(server(3, 2, "cart", "Get", 15, 65).build()), T, 100);
+    add(model, List.of(server(3, 2, "cart", "Get", 15, 65).build()), T, 100);
     assertThat(model.parent(0)).isEqualTo(TraceModel.ABSENT);
     assertThat(model.children(0)).isEmpty();
 
-    model.add(
+    add(
+        model,
         List.of(
             server(1, 0, "frontend", "GET /cart", 0, 100).build(),
             client(2, 1, "frontend", "cart.Get", 10, 70).build()),
@@ -42,7 +44,8 @@ class TraceModelTest {
   @Test
   void aServerSharingItsClientsIdBecomesItsChildWhenItArrives() {
     TraceModel model = new TraceModel(TRACE);
-    model.add(
+    add(
+        model,
         List.of(
             server(1, 0, "frontend", "GET /cart", 0, 100).build(),
             client(2, 1, "frontend", "cart.Get", 10, 70).build()),
@@ -51,7 +54,7 @@ class TraceModelTest {
     assertThat(model.children(1)).isEmpty();
 
     // B3 single-span RPC: the server half reuses the client's span id and parent.
-    model.add(List.of(server(2, 1, "cart", "Get", 15, 65).build()), T, 100);
+    add(model, List.of(server(2, 1, "cart", "Get", 15, 65).build()), T, 100);
 
     assertThat(model.parent(2)).isEqualTo(1);
     assertThat(model.children(1)).containsExactly(2);
@@ -87,11 +90,15 @@ class TraceModelTest {
     TraceModel model = new TraceModel(TRACE);
     Span ok = server(1, 0, "frontend", "GET /cart", 0, 100).build();
     Span failed = error(client(2, 1, "frontend", "cart.Get", 10, 70)).build();
-    model.add(List.of(ok, failed), T, 100);
-    model.add(List.of(ok), T, 100); // a duplicate changes nothing
+    add(model, List.of(ok, failed), T, 100);
+    add(model, List.of(ok), T, 100); // a duplicate changes nothing
 
     assertThat(model.size()).isEqualTo(2);
     assertThat(model.isError(0)).isFalse();
     assertThat(model.isError(1)).isTrue();
+  }
+
+  private static int add(TraceModel model, List<Span> spans, long timeMs, int maxSpans) {
+    return model.add(SpanRecord.of(spans), timeMs, maxSpans);
   }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.analyzer.testing.SpanFixtures;
 import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,8 @@ class TraceTreeTest {
 
   private static TraceModel trace(Span.Builder... spans) {
     TraceModel trace = new TraceModel(SpanFixtures.TRACE);
-    trace.add(java.util.Arrays.stream(spans).map(Span.Builder::build).toList(), 0, 100);
+    trace.add(
+        SpanRecord.of(java.util.Arrays.stream(spans).map(Span.Builder::build).toList()), 0, 100);
     return trace;
   }
 

@@ -1,8 +1,8 @@
 package dev.faultline.ingest.kafka;
 
 import dev.faultline.ingest.config.IngestConfig;
-import dev.faultline.schemas.proto.SpanBatch;
 import dev.faultline.schemas.serde.Serdes;
+import dev.faultline.schemas.span.TraceSpans;
 import org.apache.kafka.common.serialization.Serdes.ByteArraySerde;
 
 /**
@@ -15,13 +15,13 @@ import org.apache.kafka.common.serialization.Serdes.ByteArraySerde;
  */
 public record IngestTopics(
     Topic<byte[], byte[]> input,
-    Topic<byte[], SpanBatch> spans,
+    Topic<byte[], TraceSpans> spans,
     Topic<byte[], byte[]> deadLetters) {
 
   public static IngestTopics of(IngestConfig config) {
     return new IngestTopics(
         new Topic<>(config.inputTopic(), new ByteArraySerde(), new ByteArraySerde()),
-        new Topic<>(config.spansTopic(), new ByteArraySerde(), Serdes.spanBatch()),
+        new Topic<>(config.spansTopic(), new ByteArraySerde(), Serdes.traceSpans()),
         new Topic<>(config.dlqTopic(), new ByteArraySerde(), new ByteArraySerde()));
   }
 }

@@ -1,8 +1,8 @@
 package dev.faultline.ingest.normalize;
 
 import com.google.protobuf.ByteString;
-import dev.faultline.schemas.proto.Span;
-import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.span.SpanRecord;
+import dev.faultline.schemas.span.TraceSpans;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -17,14 +17,12 @@ import java.util.Map;
  * per trace (in order of first appearance), rejected spans into one dead letter per reason.
  */
 final class NormalizedBuilder {
-  private final Map<ByteString, SpanBatch.Builder> batches = new LinkedHashMap<>();
+  private final Map<ByteString, List<SpanRecord>> batches = new LinkedHashMap<>();
   private final Map<RejectReason, RejectionCollector> rejected = new EnumMap<>(RejectReason.class);
   private int accepted;
 
-  void accept(Span record) {
-    batches
-        .computeIfAbsent(record.getTraceId(), id -> SpanBatch.newBuilder().setTraceId(id))
-        .addSpans(record);
+  void accept(SpanRecord record) {
+    batches.computeIfAbsent(record.getTraceId(), id -> new ArrayList<>()).add(record);
     accepted++;
   }
 
@@ -36,10 +34,8 @@ final class NormalizedBuilder {
   }
 
   Normalized build() {
-    List<SpanBatch> out = new ArrayList<>(batches.size());
-    for (SpanBatch.Builder batch : batches.values()) {
-      out.add(batch.build());
-    }
+    List<TraceSpans> out = new ArrayList<>(batches.size());
+    batches.forEach((traceId, spans) -> out.add(new TraceSpans(traceId, spans)));
     List<Rejection> rejections = new ArrayList<>(rejected.size());
     rejected.forEach((reason, collector) -> rejections.add(collector.build(reason)));
     return new Normalized(out, rejections, accepted);

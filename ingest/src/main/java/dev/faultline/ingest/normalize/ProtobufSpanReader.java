@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.Parser;
 import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.ingest.otlp.OtlpDecodeException;
-import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.io.ByteArrayOutputStream;
@@ -183,7 +183,7 @@ public final class ProtobufSpanReader {
           span.read(wire, 3);
           wire.leave(limit);
           SpanRules.Problem problem = span.check(rules, identity, recordTsMs);
-          Span record =
+          SpanRecord record =
               problem == null ? span.toRecord(new SpanRecordBuilder(rules, identity)) : null;
           if (problem == null && record == null) {
             problem = rules.oversizeAttribute();

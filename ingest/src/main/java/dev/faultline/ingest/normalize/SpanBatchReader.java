@@ -2,18 +2,23 @@ package dev.faultline.ingest.normalize;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.proto.SpanKind;
 import dev.faultline.schemas.proto.SpanLink;
+import dev.faultline.schemas.proto.StatusCode;
+import dev.faultline.schemas.span.SpanRecord;
+import dev.faultline.schemas.span.TraceSpans;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a serialized {@link SpanBatch} (the records of {@code faultline.spans} and the trace store)
- * to the message {@code SpanBatch.parseFrom} gives, with less work. A batch carries the same few
- * services, operations and attribute keys span after span; each is decoded once per distinct
- * encoding here (the generated parser decodes every occurrence), attributes go straight into the
- * span's map (it parses each through a map-entry message first), and spans that carry their batch's
- * trace id share one instance of it.
+ * to the spans {@code SpanBatch.parseFrom} gives ({@link TraceSpans}), with less work. A batch
+ * carries the same few services, operations and attribute keys span after span; each is decoded
+ * once per distinct encoding here (the generated parser decodes every occurrence), attributes go
+ * straight into the span's map (it parses each through a map-entry message first), and spans that
+ * carry their batch's trace id share one instance of it.
  *
  * <p>Anything this reader does not expect (an unknown field, a known field with another wire type)
  * is left to the generated parser, which reads the whole record again, so the result and the errors
@@ -58,37 +63,34 @@ public final class SpanBatchReader {
    *
    * @throws InvalidProtocolBufferException where {@code SpanBatch.parseFrom} throws it
    */
-  public SpanBatch read(byte[] bytes) throws InvalidProtocolBufferException {
+  public TraceSpans read(byte[] bytes) throws InvalidProtocolBufferException {
     try {
       return batch(Wire.over(bytes, 0, bytes.length));
     } catch (Unexpected | IOException | RuntimeException e) {
       // The generated parser decides: it reads what this reader does not, and throws its errors.
-      return SpanBatch.parseFrom(bytes);
+      return TraceSpans.of(SpanBatch.parseFrom(bytes));
     }
   }
 
-  private SpanBatch batch(Wire wire) throws IOException, Unexpected {
-    SpanBatch.Builder batch = SpanBatch.newBuilder();
+  private TraceSpans batch(Wire wire) throws IOException, Unexpected {
+    List<SpanRecord> spans = new ArrayList<>();
     ByteString traceId = ByteString.EMPTY;
     for (int tag = wire.readTag(); tag != 0; tag = wire.readTag()) {
       switch (tag) {
-        case BATCH_TRACE_ID -> {
-          traceId = wire.in.readBytes();
-          batch.setTraceId(traceId);
-        }
+        case BATCH_TRACE_ID -> traceId = wire.in.readBytes();
         case BATCH_SPANS -> {
           int limit = wire.enter(0);
-          batch.addSpans(span(wire, traceId));
+          spans.add(span(wire, traceId));
           wire.leave(limit);
         }
         default -> throw UNEXPECTED;
       }
     }
-    return batch.build();
+    return new TraceSpans(traceId, spans);
   }
 
-  private Span span(Wire wire, ByteString batchTraceId) throws IOException, Unexpected {
-    Span.Builder span = Span.newBuilder();
+  private SpanRecord span(Wire wire, ByteString batchTraceId) throws IOException, Unexpected {
+    SpanRecord.Builder span = SpanRecord.newBuilder();
     for (int tag = wire.readTag(); tag != 0; tag = wire.readTag()) {
       switch (tag) {
         case TRACE_ID -> span.setTraceId(traceId(wire, batchTraceId));
@@ -98,10 +100,10 @@ public final class SpanBatchReader {
         case SERVICE_INSTANCE -> span.setServiceInstance(names.read(wire));
         case SERVICE_VERSION -> span.setServiceVersion(names.read(wire));
         case NAME -> span.setName(names.read(wire));
-        case KIND -> span.setKindValue(wire.in.readEnum());
+        case KIND -> span.setKind(known(SpanKind.forNumber(wire.in.readEnum())));
         case START -> span.setStartUnixNano(wire.in.readFixed64());
         case END -> span.setEndUnixNano(wire.in.readFixed64());
-        case STATUS_CODE -> span.setStatusCodeValue(wire.in.readEnum());
+        case STATUS_CODE -> span.setStatusCode(known(StatusCode.forNumber(wire.in.readEnum())));
         case STATUS_MESSAGE -> span.setStatusMessage(wire.readString());
         case LINKS -> {
           long range = wire.readRange();
@@ -113,6 +115,14 @@ public final class SpanBatchReader {
       }
     }
     return span.build();
+  }
+
+  /** A kind or status this version knows; others go to the generated parser (and read as unset). */
+  private static <T> T known(T value) throws Unexpected {
+    if (value == null) {
+      throw UNEXPECTED;
+    }
+    return value;
   }
 
   /** The batch's instance when the span carries the same id, as the spans of a batch all do. */
@@ -135,7 +145,7 @@ public final class SpanBatchReader {
     return true;
   }
 
-  private void attribute(Wire wire, Span.Builder span) throws IOException, Unexpected {
+  private void attribute(Wire wire, SpanRecord.Builder span) throws IOException, Unexpected {
     int limit = wire.enter(1);
     String key = "";
     String value = "";

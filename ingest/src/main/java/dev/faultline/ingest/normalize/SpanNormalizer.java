@@ -3,7 +3,7 @@ package dev.faultline.ingest.normalize;
 import static java.util.Objects.requireNonNull;
 
 import dev.faultline.ingest.config.NormalizerSettings;
-import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -61,7 +61,7 @@ public final class SpanNormalizer {
                   resource.service(),
                   span.getName(),
                   recordTimestampMs);
-          Span record = problem == null ? toRecord(span, resource) : null;
+          SpanRecord record = problem == null ? toRecord(span, resource) : null;
           if (problem == null && record == null) {
             problem = rules.oversizeAttribute();
           }
@@ -77,7 +77,8 @@ public final class SpanNormalizer {
   }
 
   /** The record, or {@code null} when a kept attribute is too long. */
-  private Span toRecord(io.opentelemetry.proto.trace.v1.Span span, ResourceIdentity resource) {
+  private SpanRecord toRecord(
+      io.opentelemetry.proto.trace.v1.Span span, ResourceIdentity resource) {
     SpanRecordBuilder out =
         new SpanRecordBuilder(rules, resource)
             .ids(span.getTraceId(), span.getSpanId(), span.getParentSpanId())

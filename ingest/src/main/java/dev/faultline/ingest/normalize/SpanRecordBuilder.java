@@ -3,10 +3,10 @@ package dev.faultline.ingest.normalize;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanKind;
 import dev.faultline.schemas.proto.SpanLink;
 import dev.faultline.schemas.proto.StatusCode;
+import dev.faultline.schemas.span.SpanRecord;
 import java.util.Map;
 
 /**
@@ -21,7 +21,7 @@ final class SpanRecordBuilder {
   static final String EXCEPTION_TYPE = "exception.type";
 
   private final SpanRules rules;
-  private final Span.Builder out = Span.newBuilder();
+  private final SpanRecord.Builder out = SpanRecord.newBuilder();
 
   /** Starts a record with the resource's identity and kept attributes. */
   SpanRecordBuilder(SpanRules rules, ResourceIdentity resource) {
@@ -64,7 +64,7 @@ final class SpanRecordBuilder {
   /** Adds a link, or drops it when an id is invalid. */
   SpanRecordBuilder link(ByteString traceId, ByteString spanId) {
     if (SpanRules.keepsLink(traceId, spanId)) {
-      out.addLinks(SpanLink.newBuilder().setTraceId(traceId).setSpanId(spanId));
+      out.addLinks(SpanLink.newBuilder().setTraceId(traceId).setSpanId(spanId).build());
     }
     return this;
   }
@@ -94,7 +94,7 @@ final class SpanRecordBuilder {
     }
   }
 
-  Span build() {
+  SpanRecord build() {
     return out.build();
   }
 }

@@ -3,7 +3,7 @@ package dev.faultline.ingest.normalize;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import dev.faultline.schemas.proto.Span;
+import dev.faultline.schemas.span.SpanRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -109,7 +109,7 @@ final class WireSpanReader {
    * The record of the span last read, or {@code null} when a kept attribute is too long; call only
    * when the span passed {@link SpanRules#check}.
    */
-  Span toRecord(SpanRecordBuilder out) {
+  SpanRecord toRecord(SpanRecordBuilder out) {
     out.ids(traceId, spanId, parentSpanId)
         .operation(name, kind)
         .times(startNanos, endNanos)

@@ -12,8 +12,8 @@ import dev.faultline.ingest.normalize.SpanNormalizer;
 import dev.faultline.ingest.otlp.OtlpDecodeException;
 import dev.faultline.ingest.otlp.OtlpDecoder;
 import dev.faultline.ingest.otlp.OtlpEncoding;
-import dev.faultline.schemas.proto.Span;
-import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.span.SpanRecord;
+import dev.faultline.schemas.span.TraceSpans;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -92,25 +92,25 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
       return;
     }
     metrics.recordDecoded(encoding);
-    if (inputKeyedByTrace && normalized.batches().size() > 1) {
+    if (inputKeyedByTrace && normalized.traces().size() > 1) {
       metrics.misrouted();
       BAD_INPUT.warn(
           "a record of {} holds {} traces although {} is set: trace assembly may miss spans",
           sourceDescription(),
-          normalized.batches().size(),
+          normalized.traces().size(),
           "faultline.input.keyed.by.trace");
     }
     // A record of one trace can be kept as it came by whoever stores the batch (trace assembly).
     byte[] source =
         encoding == OtlpEncoding.PROTOBUF
-                && normalized.batches().size() == 1
+                && normalized.traces().size() == 1
                 && normalized.rejections().isEmpty()
             ? value
             : null;
-    for (SpanBatch batch : normalized.batches()) {
+    for (TraceSpans batch : normalized.traces()) {
       context.forward(
           new Record<byte[], Decoded>(
-              batch.getTraceId().toByteArray(),
+              batch.traceId().toByteArray(),
               new TraceBatch(batch, source),
               batchTimestamp(batch, record.timestamp()),
               sourceHeaders()));
@@ -166,9 +166,9 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Decoded
    * before it is exported, so a later end means a host clock running ahead; left alone it would
    * move stream time ahead for every trace and close windows early for every other host.
    */
-  private static long batchTimestamp(SpanBatch batch, long recordTimestamp) {
+  private static long batchTimestamp(TraceSpans batch, long recordTimestamp) {
     long latest = 0;
-    for (Span span : batch.getSpansList()) {
+    for (SpanRecord span : batch.spans()) {
       latest = Math.max(latest, span.getEndUnixNano() / NANOS_PER_MILLI);
     }
     if (latest <= 0) {

@@ -2,7 +2,7 @@ package dev.faultline.ingest.topology;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.span.TraceSpans;
 
 /**
  * The spans of one trace from one input record, and that record's protobuf value when this trace is
@@ -13,7 +13,7 @@ import dev.faultline.schemas.proto.SpanBatch;
  * @param batch the normalised spans
  * @param source the record's value, or {@code null} (JSON, several traces, refused spans)
  */
-public record TraceBatch(SpanBatch batch, byte[] source) implements Decoded {
+public record TraceBatch(TraceSpans batch, byte[] source) implements Decoded {
   public TraceBatch {
     requireNonNull(batch, "batch");
   }

@@ -4,7 +4,11 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.proto.SpanBatch;
+import dev.faultline.schemas.proto.SpanKind;
 import dev.faultline.schemas.proto.SpanLink;
+import dev.faultline.schemas.proto.StatusCode;
+import dev.faultline.schemas.span.SpanRecord;
+import dev.faultline.schemas.span.TraceSpans;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -68,36 +72,44 @@ final class SpanBatchWriter {
     if (hasUnknownFields(batch)) {
       return batch.toByteArray(); // not from ingest; the generic path knows how to keep them
     }
+    return WRITERS.get().write(TraceSpans.of(batch));
+  }
+
+  /** The bytes of the {@code SpanBatch} message holding {@code batch}, as ingest writes them. */
+  static byte[] toByteArray(TraceSpans batch) {
     return WRITERS.get().write(batch);
   }
 
+  /** Fields or enum numbers this version does not know, which only the message keeps. */
   private static boolean hasUnknownFields(SpanBatch batch) {
     if (batch.getUnknownFields().getSerializedSize() > 0) {
       return true;
     }
     for (Span span : batch.getSpansList()) {
-      if (span.getUnknownFields().getSerializedSize() > 0) {
+      if (span.getUnknownFields().getSerializedSize() > 0
+          || span.getKind() == SpanKind.UNRECOGNIZED
+          || span.getStatusCode() == StatusCode.UNRECOGNIZED) {
         return true;
       }
     }
     return false;
   }
 
-  private byte[] write(SpanBatch batch) {
+  private byte[] write(TraceSpans batch) {
     count = 0;
-    int size = bytesSize(BATCH_TRACE_ID, batch.getTraceId().size());
-    for (Span span : batch.getSpansList()) {
+    int size = bytesSize(BATCH_TRACE_ID, batch.traceId().size());
+    for (SpanRecord span : batch.spans()) {
       int spanSize = measure(span);
       size += CodedOutputStream.computeTagSize(BATCH_SPANS) + lengthPrefixed(spanSize);
     }
     byte[] out = new byte[size];
     CodedOutputStream stream = CodedOutputStream.newInstance(out);
     try {
-      if (!batch.getTraceId().isEmpty()) {
-        stream.writeBytes(BATCH_TRACE_ID, batch.getTraceId());
+      if (!batch.traceId().isEmpty()) {
+        stream.writeBytes(BATCH_TRACE_ID, batch.traceId());
       }
       int next = 0;
-      for (Span span : batch.getSpansList()) {
+      for (SpanRecord span : batch.spans()) {
         stream.writeTag(BATCH_SPANS, 2);
         stream.writeUInt32NoTag(sizes[next]);
         next = write(stream, span, next + 1);
@@ -110,7 +122,7 @@ final class SpanBatchWriter {
   }
 
   /** The size of a span, recorded with the sizes of its attribute entries. */
-  private int measure(Span span) {
+  private int measure(SpanRecord span) {
     int spanAt = add(0);
     int size =
         bytesSize(TRACE_ID, span.getTraceId().size())
@@ -120,24 +132,24 @@ final class SpanBatchWriter {
             + nameSize(SERVICE_INSTANCE, span.getServiceInstance())
             + nameSize(SERVICE_VERSION, span.getServiceVersion())
             + nameSize(NAME, span.getName())
-            + (span.getKindValue() == 0
+            + (span.getKind().getNumber() == 0
                 ? 0
-                : CodedOutputStream.computeEnumSize(KIND, span.getKindValue()))
+                : CodedOutputStream.computeEnumSize(KIND, span.getKind().getNumber()))
             + (span.getStartUnixNano() == 0 ? 0 : CodedOutputStream.computeFixed64Size(START, 0))
             + (span.getEndUnixNano() == 0 ? 0 : CodedOutputStream.computeFixed64Size(END, 0))
-            + (span.getStatusCodeValue() == 0
+            + (span.getStatusCode().getNumber() == 0
                 ? 0
-                : CodedOutputStream.computeEnumSize(STATUS_CODE, span.getStatusCodeValue()))
+                : CodedOutputStream.computeEnumSize(STATUS_CODE, span.getStatusCode().getNumber()))
             + stringSize(STATUS_MESSAGE, span.getStatusMessage());
     for (SpanLink link : span.getLinksList()) {
       size += CodedOutputStream.computeMessageSize(LINKS, link);
     }
-    for (Map.Entry<String, String> attribute : span.getAttributesMap().entrySet()) {
+    for (int a = 0; a < span.getAttributesCount(); a++) {
       // Map entries always carry both fields, empty or not.
       int entry =
           CodedOutputStream.computeTagSize(KEY)
-              + lengthPrefixed(utf8(attribute.getKey()).length)
-              + CodedOutputStream.computeStringSize(VALUE, attribute.getValue());
+              + lengthPrefixed(utf8(span.attributeKey(a)).length)
+              + CodedOutputStream.computeStringSize(VALUE, span.attributeValue(a));
       add(entry);
       size += CodedOutputStream.computeTagSize(ATTRIBUTES) + lengthPrefixed(entry);
     }
@@ -146,7 +158,7 @@ final class SpanBatchWriter {
   }
 
   /** Writes a span whose entry sizes start at {@code next}; returns the index after them. */
-  private int write(CodedOutputStream out, Span span, int next) throws IOException {
+  private int write(CodedOutputStream out, SpanRecord span, int next) throws IOException {
     writeBytes(out, TRACE_ID, span.getTraceId());
     writeBytes(out, SPAN_ID, span.getSpanId());
     writeBytes(out, PARENT_SPAN_ID, span.getParentSpanId());
@@ -154,8 +166,8 @@ final class SpanBatchWriter {
     writeName(out, SERVICE_INSTANCE, span.getServiceInstance());
     writeName(out, SERVICE_VERSION, span.getServiceVersion());
     writeName(out, NAME, span.getName());
-    if (span.getKindValue() != 0) {
-      out.writeEnum(KIND, span.getKindValue());
+    if (span.getKind().getNumber() != 0) {
+      out.writeEnum(KIND, span.getKind().getNumber());
     }
     if (span.getStartUnixNano() != 0) {
       out.writeFixed64(START, span.getStartUnixNano());
@@ -163,22 +175,22 @@ final class SpanBatchWriter {
     if (span.getEndUnixNano() != 0) {
       out.writeFixed64(END, span.getEndUnixNano());
     }
-    if (span.getStatusCodeValue() != 0) {
-      out.writeEnum(STATUS_CODE, span.getStatusCodeValue());
+    if (span.getStatusCode().getNumber() != 0) {
+      out.writeEnum(STATUS_CODE, span.getStatusCode().getNumber());
     }
     writeString(out, STATUS_MESSAGE, span.getStatusMessage());
     for (SpanLink link : span.getLinksList()) {
       out.writeMessage(LINKS, link);
     }
     int entry = next;
-    for (Map.Entry<String, String> attribute : span.getAttributesMap().entrySet()) {
+    for (int a = 0; a < span.getAttributesCount(); a++) {
       out.writeTag(ATTRIBUTES, 2);
       out.writeUInt32NoTag(sizes[entry++]);
-      byte[] key = utf8(attribute.getKey());
+      byte[] key = utf8(span.attributeKey(a));
       out.writeTag(KEY, 2);
       out.writeUInt32NoTag(key.length);
       out.writeRawBytes(key);
-      out.writeString(VALUE, attribute.getValue());
+      out.writeString(VALUE, span.attributeValue(a));
     }
     return entry;
   }
