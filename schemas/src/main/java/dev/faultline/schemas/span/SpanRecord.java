@@ -9,7 +9,6 @@ import dev.faultline.schemas.proto.SpanLink;
 import dev.faultline.schemas.proto.StatusCode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ public final class SpanRecord {
     this.endUnixNano = b.endUnixNano;
     this.statusCode = b.statusCode;
     this.statusMessage = b.statusMessage;
-    this.links = b.links == null ? List.of() : Collections.unmodifiableList(b.links);
+    this.links = b.links == null ? List.of() : List.copyOf(b.links);
     this.attributes =
         b.attributeCount == 0 ? NO_ATTRIBUTES : Arrays.copyOf(b.attributes, b.attributeCount * 2);
   }
