@@ -186,14 +186,18 @@ public final class SpanRecord {
 
   /** The value of attribute {@code key}, or {@code null} when the span has none. */
   public String attribute(String key) {
-    String[] all = attributes;
-    for (int i = 0; i < all.length; i += 2) {
-      // Decoded keys are mostly the very instances of the constants asked for.
-      if (all[i] == key || all[i].equals(key)) {
-        return all[i + 1];
+    int at = indexOf(attributes, attributes.length, key);
+    return at < 0 ? null : attributes[at + 1];
+  }
+
+  /** Where {@code key} is among the first {@code length} slots of keys and values, or -1. */
+  private static int indexOf(String[] pairs, int length, String key) {
+    for (int i = 0; i < length; i += 2) {
+      if (pairs[i] == key || pairs[i].equals(key)) {
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 
   public boolean hasAttribute(String key) {
@@ -345,11 +349,10 @@ public final class SpanRecord {
     public Builder putAttributes(String key, String value) {
       requireNonNull(key, "key");
       requireNonNull(value, "value");
-      for (int i = 0; i < attributeCount * 2; i += 2) {
-        if (attributes[i] == key || attributes[i].equals(key)) {
-          attributes[i + 1] = value;
-          return this;
-        }
+      int at = indexOf(attributes, attributeCount * 2, key);
+      if (at >= 0) {
+        attributes[at + 1] = value;
+        return this;
       }
       if (attributeCount * 2 == attributes.length) {
         attributes = Arrays.copyOf(attributes, attributes.length * 2);
@@ -361,12 +364,7 @@ public final class SpanRecord {
     }
 
     public boolean containsAttributes(String key) {
-      for (int i = 0; i < attributeCount * 2; i += 2) {
-        if (attributes[i] == key || attributes[i].equals(key)) {
-          return true;
-        }
-      }
-      return false;
+      return indexOf(attributes, attributeCount * 2, key) >= 0;
     }
 
     public SpanRecord build() {
