@@ -28,7 +28,10 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trace store is opened with blob files; every other store with Streams' defaults. */
+/**
+ * The trace store is opened with blob files and all its Bloom filters; every other store with
+ * Streams' defaults.
+ */
 class RocksDbSettingsTest {
   private static final String OTHER = "other-store";
   private static final int BATCH_BYTES = 4 * 1024;
@@ -96,8 +99,12 @@ class RocksDbSettingsTest {
       assertThat(options(AnalyzerTopology.TRACE_STORE))
           .contains("enable_blob_files=true")
           .contains("min_blob_size=" + RocksDbSettings.MIN_BLOB_BYTES)
-          .contains("enable_blob_garbage_collection=true");
-      assertThat(options(OTHER)).contains("enable_blob_files=false");
+          .contains("enable_blob_garbage_collection=true")
+          // Most of its reads miss (a new trace), so every sorted run keeps its Bloom filter.
+          .contains("optimize_filters_for_hits=false");
+      assertThat(options(OTHER))
+          .contains("enable_blob_files=false")
+          .contains("optimize_filters_for_hits=true");
       KeyValueStore<Bytes, byte[]> traces = driver.getKeyValueStore(AnalyzerTopology.TRACE_STORE);
       for (int i = 0; i < 200; i += 17) {
         assertThat(traces.get(key("trace-" + i))).isEqualTo(batch(i));
