@@ -146,10 +146,12 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             STREAM_THREADS,
             Type.INT,
-            1,
-            Range.atLeast(1),
+            0,
+            Range.atLeast(0),
             Importance.MEDIUM,
-            "Stream threads of this instance.")
+            "Stream threads of this instance; 0 (the default) is one per processor the JVM"
+                + " sees (its container's CPU limit). Threads beyond this instance's share of the"
+                + " input's partitions stand idle.")
         .define(
             STANDBY_REPLICAS,
             Type.INT,
@@ -748,8 +750,10 @@ public final class AnalyzerConfig extends AbstractConfig {
     return getString(PROCESSING_GUARANTEE);
   }
 
+  /** The stream threads to run: the setting, or one per available processor when it is 0. */
   public int streamThreads() {
-    return getInt(STREAM_THREADS);
+    int threads = getInt(STREAM_THREADS);
+    return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   public int standbyReplicas() {

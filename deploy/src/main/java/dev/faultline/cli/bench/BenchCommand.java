@@ -2,6 +2,7 @@ package dev.faultline.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.broker.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -208,6 +209,9 @@ public final class BenchCommand implements Callable<Integer> {
   private static Map<String, Object> machine() {
     Map<String, Object> machine = new LinkedHashMap<>();
     machine.put("cpus", Runtime.getRuntime().availableProcessors());
+    // The analyzer stages' default (faultline.stream.threads=0: one per processor); --set
+    // overrides.
+    machine.put("defaultStreamThreads", new AnalyzerConfig(Map.of()).streamThreads());
     machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     machine.put(
         "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));

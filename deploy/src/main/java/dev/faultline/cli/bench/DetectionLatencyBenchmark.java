@@ -110,7 +110,6 @@ final class DetectionLatencyBenchmark {
     values.put(AnalyzerConfig.PROCESSING_GUARANTEE, guarantee);
     values.put(AnalyzerConfig.GRAPH_TOPIC, "bench-graph-" + run);
     values.put(AnalyzerConfig.ALERTS_TOPIC, alerts);
-    values.put(AnalyzerConfig.STREAM_THREADS, Integer.getInteger("bench.threads", 1));
     values.putAll(settings); // --set, as for the other analyzer stages
     AnalyzerConfig config = new AnalyzerConfig(values);
     try (Admin admin = Admin.create(client)) {

@@ -348,7 +348,6 @@ final class IngestBenchmark {
     values.put(AnalyzerConfig.STATE_DIR, stateDir.toString());
     values.put(AnalyzerConfig.PROCESSING_GUARANTEE, guarantee);
     values.put(AnalyzerConfig.GRAPH_TOPIC, "bench-graph-" + run);
-    values.put(AnalyzerConfig.STREAM_THREADS, Integer.getInteger("bench.threads", 1));
     values.putAll(options.settings());
     AnalyzerConfig config = new AnalyzerConfig(values);
     AnalyzerRuntime.ensureTopics(config, client);
