@@ -236,6 +236,8 @@ class FailoverIT {
     values.put(AnalyzerConfig.APPLICATION_ID, "faultline-failover-" + suffix);
     values.put(AnalyzerConfig.PROCESSING_GUARANTEE, "exactly_once_v2");
     values.put(AnalyzerConfig.STANDBY_REPLICAS, Integer.getInteger("failover.standby", 0));
+    // One consumer per instance, so that the group's members are the instances.
+    values.put(AnalyzerConfig.STREAM_THREADS, 1);
     values.put(AnalyzerConfig.API_HOST, "127.0.0.1");
     values.put(AnalyzerConfig.API_PORT, 0);
     values.put(AnalyzerConfig.API_ADVERTISED_HOST, "127.0.0.1");
