@@ -190,10 +190,16 @@ public final class SpanRecord {
     return at < 0 ? null : attributes[at + 1];
   }
 
-  /** Where {@code key} is among the first {@code length} slots of keys and values, or -1. */
+  /**
+   * Where {@code key} is among the first {@code length} slots of keys and values, or -1. Keys are
+   * compared by their hash first (a string keeps it once computed), so a key of another name but
+   * the same length is not compared byte by byte.
+   */
   private static int indexOf(String[] pairs, int length, String key) {
+    int hash = key.hashCode();
     for (int i = 0; i < length; i += 2) {
-      if (pairs[i] == key || pairs[i].equals(key)) {
+      String other = pairs[i];
+      if (other == key || (other.hashCode() == hash && other.equals(key))) {
         return i;
       }
     }
