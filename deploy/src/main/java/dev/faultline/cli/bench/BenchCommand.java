@@ -139,7 +139,14 @@ public final class BenchCommand implements Callable<Integer> {
             kafkaSettings);
     List<BenchResult> results = List.of();
     LatencyResult detection = null;
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    // Kafka's default delay of a new group's first rebalance (the embedded broker's is 0, for fast
+    // tests): every stream thread of a stage then joins the first rebalance. Without it the first
+    // thread's consumer was assigned every task alone, processed records, and gave some up when the
+    // next joined; the stage is RUNNING only then, so that work was done before its clock started.
+    try (EmbeddedKafka kafka =
+        EmbeddedKafka.builder()
+            .brokerProperty("group.initial.rebalance.delay.ms", "3000")
+            .start()) {
       Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
       if (stages.stream().anyMatch(stage -> !stage.equals("latency"))) {
         results = new IngestBenchmark(client, options, out).run();
