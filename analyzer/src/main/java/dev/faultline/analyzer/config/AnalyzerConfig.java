@@ -146,12 +146,13 @@ public final class AnalyzerConfig extends AbstractConfig {
         .define(
             STREAM_THREADS,
             Type.INT,
-            0,
+            1,
             Range.atLeast(0),
             Importance.MEDIUM,
-            "Stream threads of this instance; 0 (the default) is one per processor the JVM"
-                + " sees (its container's CPU limit). Threads beyond this instance's share of the"
-                + " input's partitions stand idle.")
+            "Stream threads of this instance; 0 is one per processor the JVM sees (its"
+                + " container's CPU limit). Threads beyond this instance's share of the input's"
+                + " partitions stand idle. On 2 cores shared with a broker, two threads measured"
+                + " no faster than one (docs/performance.md).")
         .define(
             STANDBY_REPLICAS,
             Type.INT,

@@ -7,12 +7,15 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-/** {@code faultline.stream.threads}: one per processor unless set. */
+/** {@code faultline.stream.threads}: one by default, 0 for one per processor. */
 class StreamThreadsTest {
   @Test
-  void defaultsToOnePerProcessor() {
-    assertThat(new AnalyzerConfig(Map.of()).streamThreads())
-        .isEqualTo(Runtime.getRuntime().availableProcessors());
+  void oneByDefault() {
+    assertThat(new AnalyzerConfig(Map.of()).streamThreads()).isEqualTo(1);
+  }
+
+  @Test
+  void zeroIsOnePerProcessor() {
     assertThat(new AnalyzerConfig(Map.of(AnalyzerConfig.STREAM_THREADS, 0)).streamThreads())
         .isEqualTo(Runtime.getRuntime().availableProcessors());
   }
