@@ -216,8 +216,7 @@ public final class BenchCommand implements Callable<Integer> {
   private static Map<String, Object> machine() {
     Map<String, Object> machine = new LinkedHashMap<>();
     machine.put("cpus", Runtime.getRuntime().availableProcessors());
-    // The analyzer stages' default (faultline.stream.threads=0: one per processor); --set
-    // overrides.
+    // The analyzer stages' stream threads unless --set faultline.stream.threads says otherwise.
     machine.put("defaultStreamThreads", new AnalyzerConfig(Map.of()).streamThreads());
     machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     machine.put(
