@@ -754,7 +754,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   /** The stream threads to run: the setting, or one per available processor when it is 0. */
   public int streamThreads() {
     int threads = getInt(STREAM_THREADS);
-    return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors());
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
 
   public int standbyReplicas() {
