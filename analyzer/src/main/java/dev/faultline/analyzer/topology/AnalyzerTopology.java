@@ -68,7 +68,8 @@ public final class AnalyzerTopology {
       StreamsBuilder builder, AnalyzerConfig config, AnalyzerMetrics metrics, Hooks hooks) {
     requireNonNull(hooks, "hooks");
     KStream<byte[], RawSpanBatch> spans = spans(builder, config, metrics);
-    // No record cache on these two: trace assembly keeps active traces as objects itself, and the
+    // No record cache on the trace store: trace assembly keeps active traces as objects itself, and
+    // the
     // cache's range scans copy what they cover.
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -76,12 +77,8 @@ public final class AnalyzerTopology {
                 new BytesSerde(),
                 new ByteArraySerde())
             .withCachingDisabled());
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TraceAssemblyProcessor.EXPIRY),
-                new BytesSerde(),
-                new ByteArraySerde())
-            .withCachingDisabled());
+    // The expiry index is written once per commit by trace assembly itself (ExpiryIndex).
+    builder.addStateStore(CommitHookStore.builder(TraceAssemblyProcessor.EXPIRY));
     TraceAssemblyProcessor.Settings traces =
         new TraceAssemblyProcessor.Settings(
             config.pairingTimeoutMs(),

@@ -71,6 +71,14 @@ final class CommitHookStore implements StateStore, CachedStateStore<Bytes, byte[
     return inner.all();
   }
 
+  KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
+    return inner.range(from, to);
+  }
+
+  long approximateNumEntries() {
+    return inner.approximateNumEntries();
+  }
+
   @Override
   public void flushCache() {
     beforeCommit.run();

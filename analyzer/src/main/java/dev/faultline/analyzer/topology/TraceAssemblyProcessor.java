@@ -22,12 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -46,10 +44,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Stores: {@link #BUFFER} holds each trace as the batches that brought its spans plus its
  * bookkeeping ({@link TraceStore}), so a batch costs one write of the bytes as they came; {@link
- * #EXPIRY} indexes traces by deadline so expiry reads only what is due. The deadline is indexed
- * when a trace starts and moved only when expiry finds the trace still receiving spans, not on
- * every batch. Recently active traces stay in memory ({@link Settings#cachedTraces}) so a trace's
- * next batch does not reload it.
+ * #EXPIRY} indexes traces by deadline so expiry reads only what is due ({@link ExpiryIndex}: in
+ * buckets written once per commit, not a record per trace). The deadline is indexed when a trace
+ * starts and moved only when expiry finds the trace still receiving spans, not on every batch.
+ * Recently active traces stay in memory ({@link Settings#cachedTraces}) so a trace's next batch
+ * does not reload it.
  */
 final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, byte[], Observation> {
   static final String BUFFER = "trace-buffer";
@@ -58,11 +57,13 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   /** Most traces resolved or forgotten per punctuation, so one cannot stall the thread. */
   private static final int MAX_EXPIRIES_PER_PUNCTUATION = 20_000;
 
-  private static final byte[] EMPTY = new byte[0];
-
   /** Where the watermark's sources are saved in {@link #BUFFER} (trace keys are 17+ bytes). */
   private static final Bytes WATERMARK_KEY =
       Bytes.wrap("watermark".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+  /** Where the count of traces in the store is saved in {@link #BUFFER}, at every commit. */
+  private static final Bytes IN_FLIGHT_KEY =
+      Bytes.wrap("in-flight".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
   /** Source of a batch without {@link IngestTopology#SOURCE_HEADER} (written by older versions). */
   private static final int UNKNOWN_SOURCE = -1;
@@ -72,7 +73,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private final AnalyzerMetrics metrics;
   private ProcessorContext<byte[], Observation> context;
   private KeyValueStore<Bytes, byte[]> buffer;
-  private KeyValueStore<Bytes, byte[]> expiry;
+  private ExpiryIndex expiry;
+  private long savedInFlight = -1;
   private Map<Bytes, Active> active;
   private long inFlight;
   private SourceWatermark watermark;
@@ -145,8 +147,13 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   public void init(ProcessorContext<byte[], Observation> context) {
     this.context = context;
     this.buffer = context.getStateStore(BUFFER);
-    this.expiry = context.getStateStore(EXPIRY);
-    this.inFlight = expiry.approximateNumEntries();
+    CommitHookStore expiryStore = context.getStateStore(EXPIRY);
+    this.expiry = new ExpiryIndex(expiryStore);
+    expiryStore.beforeCommit(this::beforeCommit);
+    byte[] count = buffer.get(IN_FLIGHT_KEY);
+    // Stores of earlier versions indexed one entry per trace and saved no count.
+    this.inFlight = count != null ? ByteBuffer.wrap(count).getLong() : expiry.approximateEntries();
+    this.savedInFlight = count != null ? inFlight : -1;
     int capacity = settings.cachedTraces();
     this.active =
         new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
@@ -167,6 +174,15 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
         Duration.ofMillis(Math.max(100, Math.min(1_000, settings.sourceIdleMs() / 2))),
         PunctuationType.WALL_CLOCK_TIME,
         wallMs -> advance());
+  }
+
+  /** Writes the expiry index's new entries and the count of traces, in the commit. */
+  private void beforeCommit() {
+    expiry.flush();
+    if (inFlight != savedInFlight) {
+      buffer.put(IN_FLIGHT_KEY, ByteBuffer.allocate(Long.BYTES).putLong(inFlight).array());
+      savedInFlight = inFlight;
+    }
   }
 
   /**
@@ -216,7 +232,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
                 new TraceModel(ByteString.copyFrom(id)),
                 0,
                 record.timestamp() + settings.pairingTimeoutMs());
-        expiry.put(expiryKey(trace.deadline, key), EMPTY);
+        expiry.add(trace.deadline, id);
         inFlight++;
         if (inFlight > settings.maxInFlight()) {
           evictOldest();
@@ -258,16 +274,9 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
    * @return whether more were due than one pass handles
    */
   private boolean expire(long streamTimeMs) {
-    List<Bytes> due = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it =
-        expiry.range(expiryKey(Long.MIN_VALUE, null), expiryKey(streamTimeMs + 1, null))) {
-      while (it.hasNext() && due.size() < MAX_EXPIRIES_PER_PUNCTUATION) {
-        KeyValue<Bytes, byte[]> entry = it.next();
-        due.add(entry.key);
-      }
-    }
-    for (Bytes expiryKey : due) {
-      expireOne(expiryKey, streamTimeMs, false);
+    List<ExpiryIndex.Entry> due = expiry.takeDue(streamTimeMs, MAX_EXPIRIES_PER_PUNCTUATION);
+    for (ExpiryIndex.Entry entry : due) {
+      expireOne(entry, streamTimeMs, false);
     }
     return due.size() >= MAX_EXPIRIES_PER_PUNCTUATION;
   }
@@ -276,10 +285,9 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
    * Handles one due index entry: a trace that received spans since it was indexed is re-indexed at
    * its new deadline; an open one is resolved; a resolved one past retention is forgotten.
    */
-  private void expireOne(Bytes expiryKey, long streamTimeMs, boolean force) {
-    expiry.delete(expiryKey);
-    long indexed = ByteBuffer.wrap(expiryKey.get()).getLong() ^ Long.MIN_VALUE;
-    byte[] id = traceIdOf(expiryKey);
+  private void expireOne(ExpiryIndex.Entry entry, long streamTimeMs, boolean force) {
+    long indexed = entry.bucketStartMs();
+    byte[] id = entry.traceId();
     Bytes key = Bytes.wrap(id);
     Active trace = active.get(key);
     if (trace == null) {
@@ -291,7 +299,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
         return; // already forgotten
       }
     }
-    if (trace.deadline != indexed) {
+    if (ExpiryIndex.bucketOf(trace.deadline) != indexed) {
       return; // a stale index entry: the trace was re-indexed since
     }
     TraceModel model = trace.model;
@@ -309,7 +317,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       trace.deadline = streamTimeMs + settings.retentionMs();
       active.remove(key); // finished: no need to keep it in memory
     }
-    expiry.put(expiryKey(trace.deadline, key), EMPTY);
+    expiry.add(trace.deadline, id);
     buffer.put(TraceStore.metaKey(id), model.meta(trace.deadline, trace.batches).toByteArray());
   }
 
@@ -327,7 +335,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       return true; // already forgotten
     }
     TraceMeta meta = TraceStore.parseMeta(metaBytes);
-    if (meta.getDeadlineMs() != indexed) {
+    if (ExpiryIndex.bucketOf(meta.getDeadlineMs()) != indexed) {
       return true; // a stale index entry: the trace was re-indexed since
     }
     if (meta.getClosed()) {
@@ -344,7 +352,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     } else {
       next.setClosed(true).setDeadlineMs(streamTimeMs + settings.retentionMs());
     }
-    expiry.put(expiryKey(next.getDeadlineMs(), key), EMPTY);
+    expiry.add(next.getDeadlineMs(), id);
     buffer.put(TraceStore.metaKey(id), next.build().toByteArray());
     return true;
   }
@@ -362,12 +370,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
 
   /** Too many traces in flight: resolve (or forget) the one due soonest, now. */
   private void evictOldest() {
-    Bytes first = null;
-    try (KeyValueIterator<Bytes, byte[]> oldest = expiry.all()) {
-      if (oldest.hasNext()) {
-        first = oldest.next().key;
-      }
-    }
+    ExpiryIndex.Entry first = expiry.takeOldest();
     if (first != null) {
       expireOne(
           first,
@@ -399,26 +402,5 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       context.forward(
           new Record<byte[], Observation>(null, new Observations(found, timestamp), timestamp));
     }
-  }
-
-  /**
-   * Expiry index key: the deadline (sign bit flipped, so byte order is numeric order) followed by
-   * the trace id; {@code null} id for range bounds.
-   */
-  static Bytes expiryKey(long deadline, Bytes traceId) {
-    int idLength = traceId == null ? 0 : traceId.get().length;
-    ByteBuffer out = ByteBuffer.allocate(Long.BYTES + idLength);
-    out.putLong(deadline ^ Long.MIN_VALUE);
-    if (traceId != null) {
-      out.put(traceId.get());
-    }
-    return Bytes.wrap(out.array());
-  }
-
-  private static byte[] traceIdOf(Bytes expiryKey) {
-    byte[] all = expiryKey.get();
-    byte[] id = new byte[all.length - Long.BYTES];
-    System.arraycopy(all, Long.BYTES, id, 0, id.length);
-    return id;
   }
 }

@@ -37,12 +37,16 @@ class TraceExpiryTest {
               AnalyzerConfig.GRAPH_FINALIZE_TIMEOUT_MS, 0L,
               AnalyzerConfig.WATERMARK_IDLE_MS, 0L));
   private TopologyHarness topology;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeEach
   void start() {
-    topology =
-        new TopologyHarness(
-            config, "trace-expiry-test", new SimpleMeterRegistry(), AnalyzerTopology.Hooks.none());
+    topology = harness(config);
+  }
+
+  private TopologyHarness harness(AnalyzerConfig settings) {
+    return new TopologyHarness(
+        settings, "trace-expiry-test", registry, AnalyzerTopology.Hooks.none());
   }
 
   @AfterEach
@@ -97,6 +101,35 @@ class TraceExpiryTest {
         .isEmpty();
     assertThat(TraceStore.load(traces, SpanFixtures.traceId(2), 100, NormalizerSettings.defaults()))
         .isEmpty();
+  }
+
+  @Test
+  void beyondTheBoundTheOldestTracesAreResolvedEarlyAndCounted() {
+    topology.close();
+    Map<String, Object> bounded = new java.util.HashMap<>(config.originals());
+    bounded.put(AnalyzerConfig.TRACE_MAX_IN_FLIGHT, 100);
+    topology = harness(new AnalyzerConfig(bounded));
+    KeyValueStore<Bytes, byte[]> traces =
+        topology.driver().getKeyValueStore(AnalyzerTopology.TRACE_STORE);
+    for (int trace = 1; trace <= 102; trace++) {
+      send(T0_MS + 200 + trace, unpaired(trace, 100 + trace));
+    }
+
+    // 102 traces, 100 allowed: the two oldest were resolved before their pairing timeout.
+    assertThat(meta(traces, 1).getClosed()).isTrue();
+    assertThat(meta(traces, 2).getClosed()).isTrue();
+    for (int trace = 3; trace <= 102; trace++) {
+      assertThat(meta(traces, trace).getClosed()).as("trace %d", trace).isFalse();
+    }
+    assertThat(registry.get("faultline.trace.evicted").counter().count()).isEqualTo(2.0);
+
+    // Past the windows' close: every unpaired call went to its virtual peer, early or not.
+    send(T0_MS + 6_000, complete(200, 5_900));
+    assertThat(topology.graphRecords())
+        .filteredOn(
+            r -> r.hasEdge() && r.getEdge().getCallee().getName().equals("payments-gateway"))
+        .extracting(r -> r.getEdge().getCalls())
+        .containsExactly(102L);
   }
 
   private static dev.faultline.schemas.proto.TraceMeta meta(
