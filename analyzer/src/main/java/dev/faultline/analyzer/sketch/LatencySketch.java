@@ -68,18 +68,15 @@ public final class LatencySketch {
       offset = index - 4;
       return;
     }
-    // Grown by half at least, so a sketch that widens bucket by bucket is copied a few times, not
-    // once per eight buckets.
     if (index < offset) {
-      int grow = Math.max(offset - index, Math.max(8, counts.length / 2));
+      int grow = Math.max(offset - index, 8);
       long[] bigger = new long[counts.length + grow];
       System.arraycopy(counts, 0, bigger, grow, counts.length);
       counts = bigger;
       offset -= grow;
     } else if (index >= offset + counts.length) {
       int needed = index - offset + 1;
-      counts =
-          Arrays.copyOf(counts, Math.max(needed, counts.length + Math.max(8, counts.length / 2)));
+      counts = Arrays.copyOf(counts, Math.max(needed, counts.length + 8));
     }
   }
 
