@@ -91,7 +91,9 @@ final class ExpiryIndex {
 
   /**
    * Takes the entries of the buckets whose every deadline is at or before {@code nowMs}, oldest
-   * bucket first, whole buckets until at least {@code max} entries.
+   * bucket first, whole buckets until at least {@code max} entries. A due bucket's stored part that
+   * was not read back (more than {@code max} entries were due) stays in the store for the next
+   * call.
    */
   List<Entry> takeDue(long nowMs, int max) {
     long lastDue = bucketOf(nowMs + 1) - BUCKET_MS; // its end, lastDue + BUCKET_MS - 1, <= nowMs
@@ -100,10 +102,6 @@ final class ExpiryIndex {
     while (out.size() < max && !buckets.isEmpty() && buckets.firstKey() <= lastDue) {
       Map.Entry<Long, Bucket> first = buckets.firstEntry();
       Bucket bucket = first.getValue();
-      if (!bucket.loaded && storedBucket(first.getKey()) != null) {
-        loadStored(first.getKey(), Integer.MAX_VALUE);
-        continue;
-      }
       for (int i = bucket.next; i < bucket.ids.size(); i++) {
         out.add(new Entry(bucket.ids.get(i), first.getKey()));
       }
@@ -140,38 +138,38 @@ final class ExpiryIndex {
    * layout in them included) that are not in memory yet, at least {@code max} entries' worth.
    */
   private void loadStored(long upToStartMs, int max) {
-    List<KeyValue<Bytes, byte[]>> found = new ArrayList<>();
+    Map<Long, List<byte[]>> found = new TreeMap<>();
+    List<Bytes> oldLayout = new ArrayList<>();
     int entries = 0;
     try (KeyValueIterator<Bytes, byte[]> it =
         store.range(key(Long.MIN_VALUE), key(upToStartMs + BUCKET_MS))) {
       while (it.hasNext() && entries < max) {
         KeyValue<Bytes, byte[]> next = it.next();
-        if (next.key.get().length == Long.BYTES && isLoaded(startOf(next.key))) {
-          continue;
+        long start = startOf(next.key);
+        if (next.key.get().length != Long.BYTES) {
+          oldLayout.add(next.key);
+          entries++;
+        } else if (!isLoaded(start)) {
+          List<byte[]> ids = ids(next.value);
+          found.put(start, ids);
+          entries += ids.size();
         }
-        found.add(next);
-        entries += next.key.get().length == Long.BYTES ? count(next.value) : 1;
       }
     }
-    for (KeyValue<Bytes, byte[]> stored : found) {
-      byte[] key = stored.key.get();
-      long start = startOf(stored.key);
-      if (key.length == Long.BYTES) {
-        Bucket bucket = buckets.computeIfAbsent(start, s -> new Bucket());
-        List<byte[]> added = bucket.ids.subList(bucket.next, bucket.ids.size());
-        List<byte[]> merged = ids(stored.value);
-        merged.addAll(added);
-        bucket.ids.clear();
-        bucket.ids.addAll(merged);
-        bucket.next = 0;
-        bucket.loaded = true;
-      } else {
-        // An entry of the old layout: a deadline and a trace id. It becomes an entry of its bucket.
-        byte[] id = new byte[key.length - Long.BYTES];
-        System.arraycopy(key, Long.BYTES, id, 0, id.length);
-        store.delete(stored.key);
-        add(start, id);
-      }
+    found.forEach(
+        (start, ids) -> {
+          Bucket bucket = buckets.computeIfAbsent(start, s -> new Bucket());
+          bucket.ids.subList(0, bucket.next).clear();
+          bucket.ids.addAll(0, ids);
+          bucket.next = 0;
+          bucket.loaded = true;
+        });
+    for (Bytes key : oldLayout) {
+      // An entry of the old layout: a deadline and a trace id. It becomes an entry of its bucket.
+      byte[] id = new byte[key.get().length - Long.BYTES];
+      System.arraycopy(key.get(), Long.BYTES, id, 0, id.length);
+      store.delete(key);
+      add(startOf(key), id);
     }
   }
 
@@ -197,10 +195,6 @@ final class ExpiryIndex {
     return null;
   }
 
-  private byte[] storedBucket(long start) {
-    return store.get(key(start));
-  }
-
   /**
    * Drops a bucket whose entries were all taken: from memory, and from the store if it is there.
    */
@@ -220,13 +214,11 @@ final class ExpiryIndex {
         continue;
       }
       Bytes key = key(entry.getKey());
-      List<byte[]> ids = new ArrayList<>(bucket.ids.subList(bucket.next, bucket.ids.size()));
+      List<byte[]> ids = bucket.ids.subList(bucket.next, bucket.ids.size());
       if (!bucket.loaded) {
         byte[] stored = store.get(key);
         if (stored != null) {
-          List<byte[]> merged = ids(stored);
-          merged.addAll(ids);
-          ids = merged;
+          ids.addAll(0, ids(stored));
         }
       }
       if (ids.isEmpty()) {
@@ -279,16 +271,5 @@ final class ExpiryIndex {
       out.add(id);
     }
     return out;
-  }
-
-  private static int count(byte[] value) {
-    int n = 0;
-    ByteBuffer in = ByteBuffer.wrap(value);
-    while (in.remaining() >= Integer.BYTES) {
-      int length = in.getInt();
-      in.position(in.position() + Math.min(Math.max(length, 0), in.remaining()));
-      n++;
-    }
-    return n;
   }
 }
