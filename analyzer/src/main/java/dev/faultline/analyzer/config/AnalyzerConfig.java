@@ -44,6 +44,7 @@ public final class AnalyzerConfig extends AbstractConfig {
   public static final String TRACE_MAX_SPANS = "faultline.trace.max.spans";
   public static final String TRACE_MAX_IN_FLIGHT = "faultline.trace.max.in.flight";
   public static final String TRACE_CACHE_TRACES = "faultline.trace.cache.traces";
+  public static final String TRACE_BATCHES_BY_REFERENCE = "faultline.trace.batches.by.reference";
   private static final int AUTO_TRACE_CACHE = -1;
   public static final String WINDOW_SIZE_MS = "faultline.window.size.ms";
   public static final String WINDOW_GRACE_MS = "faultline.window.grace.ms";
@@ -311,6 +312,21 @@ public final class AnalyzerConfig extends AbstractConfig {
             Importance.LOW,
             "Traces being assembled per task; beyond it the oldest are resolved early and"
                 + " counted (faultline_trace_evicted_total).")
+        .define(
+            TRACE_BATCHES_BY_REFERENCE,
+            Type.BOOLEAN,
+            true,
+            Importance.LOW,
+            "Trace assembly keeps the bytes of a batch that is an input record as it came in a"
+                + " local store without a changelog, and logs only a reference to the record (topic,"
+                + " partition, offset): the input topic is their changelog, and an instance that"
+                + " takes a task over reads them from it when it needs them. The changelog then"
+                + " carries no second copy of the input. Needs the input topic (or"
+                + " faultline.spans when the input is not keyed by trace id) to keep records for"
+                + " longer than the pairing timeout plus faultline.trace.retention.ms plus an"
+                + " hour, under cleanup.policy=delete with no retention.bytes: the analyzer checks"
+                + " at start and stores batches by value, saying why, when it does not or cannot"
+                + " tell. A record gone anyway is counted (faultline_trace_batches_lost_total).")
         .define(
             TRACE_CACHE_TRACES,
             Type.INT,
@@ -700,6 +716,10 @@ public final class AnalyzerConfig extends AbstractConfig {
 
   public int traceMaxInFlight() {
     return getInt(TRACE_MAX_IN_FLIGHT);
+  }
+
+  public boolean traceBatchesByReference() {
+    return getBoolean(TRACE_BATCHES_BY_REFERENCE);
   }
 
   public int traceCacheTraces() {

@@ -14,6 +14,7 @@ import dev.faultline.analyzer.query.TlsContext;
 import dev.faultline.analyzer.query.TraceQueries;
 import dev.faultline.analyzer.topology.AnalyzerMetrics;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
+import dev.faultline.analyzer.topology.InputRecords;
 import dev.faultline.analyzer.web.WebPage;
 import dev.faultline.ingest.config.IngestConfig;
 import dev.faultline.ingest.kafka.TopicAdmin;
@@ -54,18 +55,21 @@ public final class AnalyzerRuntime implements AutoCloseable {
   private final ApiServer api;
   private final KafkaStreamsMetrics streamsMetrics;
   private final HostInfo advertised;
+  private final InputRecords queryInput;
 
   private AnalyzerRuntime(
       KafkaStreams streams,
       Topology topology,
       ApiServer api,
       KafkaStreamsMetrics streamsMetrics,
-      HostInfo advertised) {
+      HostInfo advertised,
+      InputRecords queryInput) {
     this.streams = streams;
     this.topology = topology;
     this.api = api;
     this.streamsMetrics = streamsMetrics;
     this.advertised = advertised;
+    this.queryInput = queryInput;
   }
 
   /**
@@ -77,13 +81,15 @@ public final class AnalyzerRuntime implements AutoCloseable {
    * @param hooks what else listens to the topology (detectors)
    */
   public static AnalyzerRuntime start(
-      AnalyzerConfig config,
+      AnalyzerConfig requested,
       Map<String, Object> client,
       PrometheusMeterRegistry registry,
       AnalyzerTopology.Hooks hooks)
       throws InterruptedException, TimeoutException, IOException {
-    requireNonNull(config, "config");
-    ensureTopics(config, client);
+    requireNonNull(requested, "config");
+    AnalyzerConfig config = ensureTopics(requested, client);
+    AnalyzerMetrics metrics = new AnalyzerMetrics(registry);
+    AtomicReference<InputRecords> queryInput = new AtomicReference<>();
     AtomicReference<KafkaStreams> running = new AtomicReference<>();
     String host = config.apiAdvertisedHost();
     if (host.isBlank()) {
@@ -107,7 +113,11 @@ public final class AnalyzerRuntime implements AutoCloseable {
                   running.get() == null
                       ? null
                       : new TraceQueries(
-                          running.get(), keyedByCollector, config.ingest().normalizer()),
+                          running.get(),
+                          keyedByCollector,
+                          config.ingest().normalizer(),
+                          queryInput.get(),
+                          metrics),
               () -> self.get(),
               config.graphHistoryMs(),
               guard);
@@ -135,9 +145,11 @@ public final class AnalyzerRuntime implements AutoCloseable {
     HostInfo advertised = new HostInfo(host, api.port());
     self.set(advertised);
     StreamsBuilder builder = new StreamsBuilder();
-    AnalyzerTopology.build(
-        builder, config, new AnalyzerMetrics(registry), hooks.withIncidentListener(feed));
+    AnalyzerTopology.build(builder, config, metrics, hooks.withIncidentListener(feed));
     var props = StreamsSettings.of(config, client, advertised.host() + ":" + advertised.port());
+    InputRecords input =
+        hooks.inputRecords().create(asMap(props), config.applicationId() + "-query-input-records");
+    queryInput.set(input);
     Topology topology = builder.build(props);
     KafkaStreams streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(
@@ -155,7 +167,13 @@ public final class AnalyzerRuntime implements AutoCloseable {
         config.streamThreads(),
         config.processingGuarantee(),
         api.port());
-    return new AnalyzerRuntime(streams, topology, api, streamsMetrics, advertised);
+    return new AnalyzerRuntime(streams, topology, api, streamsMetrics, advertised, input);
+  }
+
+  private static Map<String, Object> asMap(java.util.Properties props) {
+    Map<String, Object> map = new java.util.HashMap<>();
+    props.forEach((key, value) -> map.put(key.toString(), value));
+    return map;
   }
 
   /** The API's protections from the settings (TLS context loaded from the keystore). */
@@ -184,8 +202,13 @@ public final class AnalyzerRuntime implements AutoCloseable {
         StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, byte[]>keyValueStore()));
   }
 
-  /** Creates the topics Faultline owns, if missing, and waits until they take writes. */
-  public static void ensureTopics(AnalyzerConfig config, Map<String, Object> client)
+  /**
+   * Creates the topics Faultline owns, if missing, and waits until they take writes.
+   *
+   * @return {@code config}, with batches stored by value if the topic trace assembly reads does not
+   *     keep records long enough to refer to them ({@link InputRetention})
+   */
+  public static AnalyzerConfig ensureTopics(AnalyzerConfig config, Map<String, Object> client)
       throws InterruptedException, TimeoutException {
     IngestConfig ingest = config.ingest();
     List<TopicAdmin.Spec> specs = new ArrayList<>();
@@ -218,6 +241,7 @@ public final class AnalyzerRuntime implements AutoCloseable {
                 Long.toString(7L * 24 * 3600 * 1000))));
     try (Admin admin = Admin.create(client)) {
       new TopicAdmin(admin).ensure(specs, Duration.ofSeconds(60));
+      return InputRetention.checked(config, admin);
     }
   }
 
@@ -257,5 +281,6 @@ public final class AnalyzerRuntime implements AutoCloseable {
     api.close();
     streams.close(Duration.ofSeconds(30));
     streamsMetrics.close();
+    queryInput.close();
   }
 }

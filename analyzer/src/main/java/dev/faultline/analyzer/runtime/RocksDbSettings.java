@@ -28,7 +28,8 @@ public final class RocksDbSettings implements RocksDBConfigSetter {
 
   @Override
   public void setConfig(String storeName, Options options, Map<String, Object> configs) {
-    if (!AnalyzerTopology.TRACE_STORE.equals(storeName)) {
+    if (!AnalyzerTopology.TRACE_STORE.equals(storeName)
+        && !AnalyzerTopology.TRACE_BATCHES_STORE.equals(storeName)) {
       return;
     }
     options.setEnableBlobFiles(true);

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * faultline_trace_spans_dropped_total}, {@code faultline_trace_late_spans_total}, {@code
  * faultline_trace_evicted_total}, {@code faultline_window_late_records_total}, {@code
  * faultline_graph_late_partials_total}, {@code faultline_graph_windows_total}, {@code
+ * faultline_trace_batches_fetched_total}, {@code faultline_trace_batches_lost_total}, {@code
  * faultline_window_cardinality_overflow_total{kind=node|operation|edge|edge_dropped}}.
  */
 public final class AnalyzerMetrics {
@@ -21,6 +22,8 @@ public final class AnalyzerMetrics {
   private final Counter lateRecords;
   private final Counter latePartials;
   private final Counter windows;
+  private final Counter batchesFetched;
+  private final Counter batchesLost;
   private final MeterRegistry registry;
 
   public AnalyzerMetrics(MeterRegistry registry) {
@@ -53,6 +56,33 @@ public final class AnalyzerMetrics {
         Counter.builder("faultline.graph.windows")
             .description("Windows the graph stage published")
             .register(registry);
+    batchesFetched =
+        Counter.builder("faultline.trace.batches.fetched")
+            .description(
+                "Batches stored by reference whose local copy was missing (a task restored on"
+                    + " another instance), read back from the input topic")
+            .register(registry);
+    batchesLost =
+        Counter.builder("faultline.trace.batches.lost")
+            .description(
+                "Batches stored by reference whose input record was gone when they were read"
+                    + " (the input topic's retention was too short); their spans are left out")
+            .register(registry);
+  }
+
+  /** Counts reads of batches stored by reference that were not in the local store. */
+  public BatchBytes.Listener batchReads() {
+    return new BatchBytes.Listener() {
+      @Override
+      public void fetched() {
+        batchesFetched.increment();
+      }
+
+      @Override
+      public void lost() {
+        batchesLost.increment();
+      }
+    };
   }
 
   public IngestMetrics ingest() {

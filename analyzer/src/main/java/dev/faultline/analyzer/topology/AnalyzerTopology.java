@@ -55,6 +55,9 @@ public final class AnalyzerTopology {
   /** Store holding each trace being assembled or retained for queries. */
   public static final String TRACE_STORE = TraceAssemblyProcessor.BUFFER;
 
+  /** Local store (no changelog) of the bytes of batches stored by reference ({@link BatchRef}). */
+  public static final String TRACE_BATCHES_STORE = TraceAssemblyProcessor.BATCHES;
+
   /** Global store of the recent graph windows. */
   public static final String GRAPH_STORE = GraphHistoryProcessor.STORE;
 
@@ -77,6 +80,14 @@ public final class AnalyzerTopology {
                 new BytesSerde(),
                 new ByteArraySerde())
             .withCachingDisabled());
+    // No changelog: the bytes of batches stored by reference; the input topic holds them.
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TraceAssemblyProcessor.BATCHES),
+                new BytesSerde(),
+                new ByteArraySerde())
+            .withCachingDisabled()
+            .withLoggingDisabled());
     // The expiry index is written once per commit by trace assembly itself (ExpiryIndex).
     builder.addStateStore(CommitHookStore.builder(TraceAssemblyProcessor.EXPIRY));
     TraceAssemblyProcessor.Settings traces =
@@ -88,12 +99,16 @@ public final class AnalyzerTopology {
             Math.max(100, Math.min(1_000, config.pairingTimeoutMs() / 4)),
             config.traceCacheTraces(),
             config.watermarkIdleMs(),
-            config.ingest().inputKeyedByTrace() ? 1 : config.ingest().topicPartitions());
+            config.ingest().inputKeyedByTrace() ? 1 : config.ingest().topicPartitions(),
+            config.traceBatchesByReference());
     KStream<byte[], Observation> observations =
         spans.process(
-            () -> new TraceAssemblyProcessor(traces, config.ingest().normalizer(), metrics),
+            () ->
+                new TraceAssemblyProcessor(
+                    traces, config.ingest().normalizer(), metrics, hooks.inputRecords()),
             Named.as("trace-assembly"),
             TraceAssemblyProcessor.BUFFER,
+            TraceAssemblyProcessor.BATCHES,
             TraceAssemblyProcessor.EXPIRY);
     builder.addStateStore(CommitHookStore.builder(WindowStatsProcessor.STORE));
     KStream<byte[], WindowPartial> partials =
@@ -212,32 +227,41 @@ public final class AnalyzerTopology {
    * @param windowListener sees every published window (tests, metrics)
    * @param detection makes the detection engine of the graph stage's task
    * @param incidentListener sees every incident state reaching this instance (the live stream)
+   * @param inputRecords makes trace assembly's readers of referenced input records
    */
   public record Hooks(
       Consumer<GraphWindow> windowListener,
       Supplier<DetectionEngine> detection,
-      Consumer<byte[]> incidentListener) {
+      Consumer<byte[]> incidentListener,
+      InputRecords.Factory inputRecords) {
     public Hooks {
       requireNonNull(windowListener, "windowListener");
       requireNonNull(detection, "detection");
       requireNonNull(incidentListener, "incidentListener");
+      requireNonNull(inputRecords, "inputRecords");
     }
 
-    /** No detection and no listeners. */
+    /** No detection and no listeners; referenced input records read from the Kafka cluster. */
     public static Hooks none() {
-      return new Hooks(window -> {}, DetectionEngine::none, incident -> {});
+      return new Hooks(
+          window -> {}, DetectionEngine::none, incident -> {}, InputRecords.Factory.KAFKA);
     }
 
     public Hooks withWindowListener(Consumer<GraphWindow> listener) {
-      return new Hooks(listener, detection, incidentListener);
+      return new Hooks(listener, detection, incidentListener, inputRecords);
     }
 
     public Hooks withDetection(Supplier<DetectionEngine> engines) {
-      return new Hooks(windowListener, engines, incidentListener);
+      return new Hooks(windowListener, engines, incidentListener, inputRecords);
     }
 
     public Hooks withIncidentListener(Consumer<byte[]> listener) {
-      return new Hooks(windowListener, detection, listener);
+      return new Hooks(windowListener, detection, listener, inputRecords);
+    }
+
+    /** Where trace assembly reads referenced input records whose local copy is missing. */
+    public Hooks withInputRecords(InputRecords.Factory factory) {
+      return new Hooks(windowListener, detection, incidentListener, factory);
     }
   }
 }

@@ -17,8 +17,10 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * @param bytes the stored form: the serialized batch, or the record it was decoded from
  * @param batch the parsed batch
+ * @param isInput whether {@code bytes} is the value of the input record being processed, so that a
+ *     reference to that record can be stored instead ({@link BatchRef})
  */
-record RawSpanBatch(byte[] bytes, TraceSpans batch) {
+record RawSpanBatch(byte[] bytes, TraceSpans batch, boolean isInput) {
   RawSpanBatch {
     requireNonNull(bytes, "bytes");
     requireNonNull(batch, "batch");
@@ -30,11 +32,10 @@ record RawSpanBatch(byte[] bytes, TraceSpans batch) {
    * writes it.
    */
   static RawSpanBatch of(TraceBatch decoded) {
-    byte[] stored =
-        decoded.hasSource() && StoredBatches.storableAsSource(decoded.source())
-            ? decoded.source()
-            : WRITER.serialize(null, decoded.batch());
-    return new RawSpanBatch(stored, decoded.batch());
+    if (decoded.hasSource() && StoredBatches.storableAsSource(decoded.source())) {
+      return new RawSpanBatch(decoded.source(), decoded.batch(), true);
+    }
+    return new RawSpanBatch(WRITER.serialize(null, decoded.batch()), decoded.batch(), false);
   }
 
   private static final Serializer<TraceSpans> WRITER =
@@ -59,7 +60,7 @@ record RawSpanBatch(byte[] bytes, TraceSpans batch) {
   static Serde<RawSpanBatch> serde() {
     Serializer<RawSpanBatch> serializer = (topic, value) -> value == null ? null : value.bytes();
     Deserializer<RawSpanBatch> deserializer =
-        (topic, bytes) -> bytes == null ? null : new RawSpanBatch(bytes, parse(bytes));
+        (topic, bytes) -> bytes == null ? null : new RawSpanBatch(bytes, parse(bytes), true);
     return org.apache.kafka.common.serialization.Serdes.serdeFrom(serializer, deserializer);
   }
 }

@@ -43,7 +43,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * grace.
  *
  * <p>Stores: {@link #BUFFER} holds each trace as the batches that brought its spans plus its
- * bookkeeping ({@link TraceStore}), so a batch costs one write of the bytes as they came; {@link
+ * bookkeeping ({@link TraceStore}), so a batch costs one write of the bytes as they came. With
+ * {@link Settings#batchesByReference} a batch that is the input record as it came is logged as a
+ * reference to that record, in the trace's bookkeeping ({@link BatchSources}), and its bytes are
+ * kept in {@link #BATCHES}, a store without a changelog: the input topic is their changelog, and a
+ * task restored elsewhere reads them back from it when it needs them ({@link BatchBytes}). The
+ * changelog then carries the bookkeeping and references, not a second copy of the input. {@link
  * #EXPIRY} indexes traces by deadline so expiry reads only what is due ({@link ExpiryIndex}: in
  * buckets written once per commit, not a record per trace). The deadline is indexed when a trace
  * starts and moved only when expiry finds the trace still receiving spans, not on every batch.
@@ -53,6 +58,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, byte[], Observation> {
   static final String BUFFER = "trace-buffer";
   static final String EXPIRY = "trace-expiry";
+
+  /**
+   * The bytes of batches stored by reference ({@link BatchRef}), under their keys in {@link
+   * #BUFFER}; no changelog: the input topic holds them.
+   */
+  static final String BATCHES = "trace-batches";
 
   /** Most traces resolved or forgotten per punctuation, so one cannot stall the thread. */
   private static final int MAX_EXPIRIES_PER_PUNCTUATION = 20_000;
@@ -71,8 +82,12 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   private final Settings settings;
   private final StoredBatches stored;
   private final AnalyzerMetrics metrics;
+  private final InputRecords.Factory inputRecords;
   private ProcessorContext<byte[], Observation> context;
   private KeyValueStore<Bytes, byte[]> buffer;
+  private KeyValueStore<Bytes, byte[]> batches;
+  private InputRecords input;
+  private BatchBytes batchBytes;
   private ExpiryIndex expiry;
   private long savedInFlight = -1;
   private Map<Bytes, Active> active;
@@ -109,6 +124,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
    * @param expectedSources how many ingest tasks write the input (the partitions of the input
    *     topic; 1 when trace assembly reads the input directly): a task starting without saved
    *     sources waits until it heard from that many, or {@code sourceIdleMs} after its first batch
+   * @param batchesByReference whether a batch that is its input record as it came is logged as a
+   *     reference to the record ({@link BatchRef})
    */
   record Settings(
       long pairingTimeoutMs,
@@ -118,35 +135,68 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       long punctuateMs,
       int cachedTraces,
       long sourceIdleMs,
-      int expectedSources) {}
+      int expectedSources,
+      boolean batchesByReference) {}
 
-  /** A trace in memory: the model and how many batches are stored. */
+  /** A trace in memory: the model, how many batches are stored, and which by reference. */
   private static final class Active {
     final TraceModel model;
+    final BatchSources sources;
     int batches;
     long deadline;
 
-    Active(TraceModel model, int batches, long deadline) {
+    Active(TraceModel model, BatchSources sources, int batches, long deadline) {
       this.model = model;
+      this.sources = sources;
       this.batches = batches;
       this.deadline = deadline;
+    }
+
+    TraceMeta meta() {
+      return sources.writeTo(model.metaBuilder(deadline, batches)).build();
     }
   }
 
   /**
    * @param normalizer how ingest normalises spans, to read back a batch stored as its source record
+   * @param inputRecords reads referenced input records whose local copy is missing
    */
   TraceAssemblyProcessor(
-      Settings settings, NormalizerSettings normalizer, AnalyzerMetrics metrics) {
+      Settings settings,
+      NormalizerSettings normalizer,
+      AnalyzerMetrics metrics,
+      InputRecords.Factory inputRecords) {
     this.settings = requireNonNull(settings, "settings");
     this.stored = new StoredBatches(normalizer);
     this.metrics = requireNonNull(metrics, "metrics");
+    this.inputRecords = requireNonNull(inputRecords, "inputRecords");
   }
 
   @Override
   public void init(ProcessorContext<byte[], Observation> context) {
     this.context = context;
     this.buffer = context.getStateStore(BUFFER);
+    this.batches = context.getStateStore(BATCHES);
+    this.batchBytes =
+        new BatchBytes(
+            batches,
+            new InputRecords() {
+              @Override
+              public byte[] value(BatchRef ref) {
+                if (input == null) {
+                  input =
+                      inputRecords.create(
+                          context.appConfigs(),
+                          context.applicationId() + "-" + context.taskId() + "-input-records");
+                }
+                return input.value(ref);
+              }
+
+              @Override
+              public void close() {}
+            },
+            batches::put,
+            metrics.batchReads());
     CommitHookStore expiryStore = context.getStateStore(EXPIRY);
     this.expiry = new ExpiryIndex(expiryStore);
     expiryStore.beforeCommit(this::beforeCommit);
@@ -230,6 +280,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
         trace =
             new Active(
                 new TraceModel(ByteString.copyFrom(id)),
+                new BatchSources(),
                 0,
                 record.timestamp() + settings.pairingTimeoutMs());
         expiry.add(trace.deadline, id);
@@ -248,10 +299,12 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     if (trace.model.isClosed()) {
       metrics.lateSpans(record.value().batch().spans().size());
     }
-    buffer.put(TraceStore.batchKey(id, trace.batches++), record.value().bytes());
+    int index = trace.batches++;
+    Optional<BatchRef> ref = reference(record.value());
+    boolean byReference = ref.isPresent() && trace.sources.refer(index, ref.get());
+    (byReference ? batches : buffer).put(TraceStore.batchKey(id, index), record.value().bytes());
     pair(trace.model, record.timestamp());
-    buffer.put(
-        TraceStore.metaKey(id), trace.model.meta(trace.deadline, trace.batches).toByteArray());
+    buffer.put(TraceStore.metaKey(id), trace.meta().toByteArray());
     long wallMs = context.currentSystemTimeMs();
     watermark.observe(source(record), record.timestamp(), wallMs);
     if (startsAtWallMs == -1) {
@@ -260,12 +313,27 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     advance();
   }
 
+  /** The input record to refer to instead of storing the batch's bytes, when there is one. */
+  private Optional<BatchRef> reference(RawSpanBatch batch) {
+    if (!settings.batchesByReference() || !batch.isInput()) {
+      return Optional.empty();
+    }
+    return context
+        .recordMetadata()
+        .filter(meta -> meta.topic() != null && meta.partition() >= 0 && meta.offset() >= 0)
+        .map(meta -> new BatchRef(meta.topic(), meta.partition(), meta.offset()));
+  }
+
   private Optional<Active> load(Bytes key) {
-    return TraceStore.load(buffer, ByteString.copyFrom(key.get()), settings.maxSpans(), stored)
+    return TraceStore.load(
+            buffer, batchBytes, ByteString.copyFrom(key.get()), settings.maxSpans(), stored)
         .map(
             loaded ->
                 new Active(
-                    loaded.model(), loaded.meta().getBatches(), loaded.meta().getDeadlineMs()));
+                    loaded.model(),
+                    BatchSources.of(loaded.meta()),
+                    loaded.meta().getBatches(),
+                    loaded.meta().getDeadlineMs()));
   }
 
   /**
@@ -318,7 +386,7 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
       active.remove(key); // finished: no need to keep it in memory
     }
     expiry.add(trace.deadline, id);
-    buffer.put(TraceStore.metaKey(id), model.meta(trace.deadline, trace.batches).toByteArray());
+    buffer.put(TraceStore.metaKey(id), trace.meta().toByteArray());
   }
 
   /**
@@ -360,8 +428,12 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   /** Forgets a resolved trace past retention: its stored entries (when any) and its memory. */
   private void forget(byte[] id, Bytes key, TraceMeta meta) {
     if (meta != null) {
-      for (Bytes stored : TraceStore.keys(meta, id)) {
+      TraceStore.Keys keys = TraceStore.keys(meta, id);
+      for (Bytes stored : keys.logged()) {
         buffer.delete(stored);
+      }
+      for (Bytes stored : keys.local()) {
+        batches.delete(stored);
       }
     }
     active.remove(key);
@@ -379,6 +451,14 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
               : context.currentStreamTimeMs(),
           true);
       metrics.tracesEvicted();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (input != null) {
+      input.close();
+      input = null;
     }
   }
 

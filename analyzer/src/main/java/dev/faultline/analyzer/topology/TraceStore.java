@@ -12,14 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The layout of the trace-buffer store: per trace, its bookkeeping under {@code id + 0x00} and each
  * batch that brought spans under {@code id + 0x01 + n}, so adding a batch writes the batch once and
- * never rewrites the trace.
+ * never rewrites the trace. A batch stored by reference to its input record ({@link BatchRef},
+ * named in the bookkeeping: {@link BatchSources}) has its bytes under the same key in the local
+ * store {@link TraceAssemblyProcessor#BATCHES} instead ({@link BatchBytes}).
  */
 public final class TraceStore {
   private static final byte META = 0;
@@ -43,14 +43,20 @@ public final class TraceStore {
   /** The stored trace, if any. */
   public static Optional<Loaded> load(
       ReadOnlyKeyValueStore<Bytes, byte[]> store,
+      BatchBytes bytes,
       ByteString traceId,
       int maxSpans,
       NormalizerSettings settings) {
-    return load(store, traceId, maxSpans, new StoredBatches(settings));
+    return load(store, bytes, traceId, maxSpans, new StoredBatches(settings));
   }
 
+  /**
+   * The stored trace, if any. A batch whose bytes are lost ({@link BatchBytes#of}) ends it: the
+   * bookkeeping's flags are by span position, so the batches after a lost one are left out too.
+   */
   static Optional<Loaded> load(
       ReadOnlyKeyValueStore<Bytes, byte[]> store,
+      BatchBytes bytes,
       ByteString traceId,
       int maxSpans,
       StoredBatches stored) {
@@ -61,25 +67,34 @@ public final class TraceStore {
     }
     TraceMeta meta = parseMeta(metaBytes);
     List<List<SpanRecord>> batches = new ArrayList<>(meta.getBatches());
-    try (KeyValueIterator<Bytes, byte[]> it =
-        store.range(batchKey(id, 0), batchKey(id, Integer.MAX_VALUE))) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> entry = it.next();
-        batches.add(stored.spans(traceId, entry.value));
+    for (int i = 0; i < meta.getBatches(); i++) {
+      Bytes key = batchKey(id, i);
+      BatchRef ref = BatchSources.refOf(meta, i);
+      byte[] batch = ref != null ? bytes.of(key, ref) : store.get(key);
+      if (batch == null) {
+        break;
       }
+      batches.add(stored.spans(traceId, batch));
     }
     return Optional.of(new Loaded(TraceModel.restore(traceId, batches, meta, maxSpans), meta));
   }
 
-  /** The keys of every entry of a trace, to delete it. */
-  public static List<Bytes> keys(TraceMeta meta, byte[] traceId) {
-    List<Bytes> keys = new ArrayList<>(meta.getBatches() + 1);
-    keys.add(metaKey(traceId));
+  /**
+   * The keys of a trace's entries, to delete it: in the trace store (its bookkeeping and the
+   * batches stored by value), and in the local store (the batches stored by reference).
+   */
+  static Keys keys(TraceMeta meta, byte[] traceId) {
+    List<Bytes> logged = new ArrayList<>(meta.getBatches() + 1);
+    List<Bytes> local = new ArrayList<>(meta.getSourceOffsetsCount());
+    logged.add(metaKey(traceId));
     for (int i = 0; i < meta.getBatches(); i++) {
-      keys.add(batchKey(traceId, i));
+      (BatchSources.refOf(meta, i) != null ? local : logged).add(batchKey(traceId, i));
     }
-    return keys;
+    return new Keys(logged, local);
   }
+
+  /** A trace's keys in the trace store and in the local store of batches. */
+  record Keys(List<Bytes> logged, List<Bytes> local) {}
 
   /** Whether every span's inbound call, visit and outbound call were emitted. */
   public static boolean everythingEmitted(TraceMeta meta) {

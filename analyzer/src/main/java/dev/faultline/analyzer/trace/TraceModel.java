@@ -82,6 +82,11 @@ public final class TraceModel {
 
   /** The bookkeeping to store, with {@code deadlineMs} as the next expiry check. */
   public TraceMeta meta(long deadlineMs, int batches) {
+    return metaBuilder(deadlineMs, batches).build();
+  }
+
+  /** {@link #meta}, for the caller to add to. */
+  public TraceMeta.Builder metaBuilder(long deadlineMs, int batches) {
     TraceMeta.Builder meta =
         TraceMeta.newBuilder()
             .setFirstSeenMs(firstSeenMs)
@@ -93,7 +98,7 @@ public final class TraceModel {
     for (int i = 0; i < spans.size(); i++) {
       meta.addFlags(flags[i]);
     }
-    return meta.build();
+    return meta;
   }
 
   /**

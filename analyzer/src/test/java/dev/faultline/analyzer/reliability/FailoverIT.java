@@ -137,6 +137,11 @@ class FailoverIT {
             .as("trace %s served through the survivor before the kill", trace)
             .isEqualTo(200);
       }
+      // The lag was zero above: every batch of these traces was assembled.
+      Map<String, Integer> spansBefore = new LinkedHashMap<>();
+      for (String trace : victimTraces) {
+        spansBefore.put(trace, spanCount(survivor, trace));
+      }
 
       CompletableFuture<Void> rest =
           CompletableFuture.runAsync(
@@ -152,6 +157,12 @@ class FailoverIT {
         victim.kill();
       }
       long takeoverMs = awaitTraces(survivor, victimTraces, Duration.ofSeconds(90), killedAt);
+      // Their batches were stored by reference (faultline.trace.batches.by.reference): the
+      // survivor rebuilt the references from the changelog and read the spans from the input.
+      Map<String, Integer> spansAfter = new LinkedHashMap<>();
+      for (String trace : victimTraces) {
+        spansAfter.put(trace, spanCount(survivor, trace));
+      }
       rest.get(120, TimeUnit.SECONDS);
       // The drain goes to every input partition (every source of trace assembly's watermark), so
       // no source is left behind to be waited for until it counts as idle.
@@ -206,6 +217,16 @@ class FailoverIT {
           .as("the killed instance's traces answered again by the survivor")
           .isLessThan(TAKEOVER_LIMIT.toMillis());
       assertThat(survivor.isAlive()).as("survivor:\n%s", survivor.tail()).isTrue();
+      assertThat(spansAfter)
+          .as("the killed instance's traces, spans read back from the input topic")
+          .isEqualTo(spansBefore);
+      String survivorMetrics = metrics(survivor);
+      assertThat(counter(survivorMetrics, "faultline_trace_batches_lost_total")).isZero();
+      if (!Boolean.getBoolean("failover.nokill")) {
+        assertThat(counter(survivorMetrics, "faultline_trace_batches_fetched_total"))
+            .as("batches of the killed instance's traces read from the input topic")
+            .isPositive();
+      }
       assertThat(dead).as("spans in the DLQ").isZero();
       assertThat(Ledger.difference(sent, stored))
           .as("every span on faultline.spans exactly once")
@@ -430,6 +451,32 @@ class FailoverIT {
     return body.lines()
         .filter(l -> l.startsWith("faultline_") && !l.contains("receiver"))
         .collect(Collectors.joining("\n"));
+  }
+
+  private static double counter(String metrics, String name) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  /** The spans of a trace as an instance serves it. */
+  private int spanCount(AnalyzerChild instance, String traceId) throws Exception {
+    String body =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + instance.apiPort() + "/api/v1/traces/" + traceId))
+                    .timeout(Duration.ofSeconds(5))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(body)
+        .get("spanCount")
+        .asInt();
   }
 
   private int traceStatus(AnalyzerChild instance, String traceId) {

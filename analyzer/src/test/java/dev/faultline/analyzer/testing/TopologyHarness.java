@@ -1,14 +1,19 @@
 package dev.faultline.analyzer.testing;
 
+import com.google.protobuf.ByteString;
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.topology.AnalyzerMetrics;
 import dev.faultline.analyzer.topology.AnalyzerTopology;
+import dev.faultline.analyzer.topology.BatchBytes;
+import dev.faultline.analyzer.topology.TraceStore;
+import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.Span;
 import dev.faultline.schemas.serde.Serdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.BytesDeserializer;
@@ -55,6 +60,20 @@ public final class TopologyHarness implements AutoCloseable {
   /** What the graph stage published so far (read once). */
   public List<GraphRecord> graphRecords() {
     return graph.readValuesToList();
+  }
+
+  /**
+   * A trace as the trace store holds it, batches stored by reference read from their local copies
+   * (a missing copy reads as lost).
+   */
+  public Optional<TraceStore.Loaded> storedTrace(ByteString traceId) {
+    return TraceStore.load(
+        driver.<Bytes, byte[]>getKeyValueStore(AnalyzerTopology.TRACE_STORE),
+        BatchBytes.local(
+            driver.<Bytes, byte[]>getKeyValueStore(AnalyzerTopology.TRACE_BATCHES_STORE)),
+        traceId,
+        Integer.MAX_VALUE,
+        NormalizerSettings.defaults());
   }
 
   public TopologyTestDriver driver() {

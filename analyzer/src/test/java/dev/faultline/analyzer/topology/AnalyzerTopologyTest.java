@@ -7,7 +7,6 @@ import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.graph.GraphWindow;
 import dev.faultline.analyzer.testing.SpanFixtures;
 import dev.faultline.analyzer.testing.TopologyHarness;
-import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.schemas.proto.GraphRecord;
 import dev.faultline.schemas.proto.Span;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -97,9 +96,7 @@ class AnalyzerTopologyTest {
   void aTraceIsKeptInTheTraceStoreForQueries() {
     send(T0_MS + 200, cartRequest(7, 100));
 
-    KeyValueStore<Bytes, byte[]> traces =
-        topology.driver().getKeyValueStore(AnalyzerTopology.TRACE_STORE);
-    assertThat(TraceStore.load(traces, SpanFixtures.traceId(7), 100, NormalizerSettings.defaults()))
+    assertThat(topology.storedTrace(SpanFixtures.traceId(7)))
         .hasValueSatisfying(loaded -> assertThat(loaded.model().size()).isEqualTo(3));
   }
 }

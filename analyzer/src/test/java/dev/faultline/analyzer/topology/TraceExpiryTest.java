@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.analyzer.config.AnalyzerConfig;
 import dev.faultline.analyzer.testing.SpanFixtures;
 import dev.faultline.analyzer.testing.TopologyHarness;
-import dev.faultline.ingest.config.NormalizerSettings;
 import dev.faultline.schemas.proto.Span;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -76,16 +75,14 @@ class TraceExpiryTest {
 
   @Test
   void tracesNotInMemoryAreResolvedAndForgotten() {
-    KeyValueStore<Bytes, byte[]> traces =
-        topology.driver().getKeyValueStore(AnalyzerTopology.TRACE_STORE);
     send(T0_MS + 200, complete(1, 100));
     send(T0_MS + 200, unpaired(2, 100));
-    assertThat(meta(traces, 1).getClosed()).isFalse();
+    assertThat(meta(1).getClosed()).isFalse();
 
     // Past the pairing timeout: both are resolved.
     send(T0_MS + 3_500, complete(3, 3_400));
-    assertThat(meta(traces, 1).getClosed()).isTrue();
-    assertThat(meta(traces, 2).getClosed()).isTrue();
+    assertThat(meta(1).getClosed()).isTrue();
+    assertThat(meta(2).getClosed()).isTrue();
 
     // Past the windows' close: the unpaired client became a call to its virtual peer.
     send(T0_MS + 6_000, complete(4, 5_900));
@@ -95,12 +92,16 @@ class TraceExpiryTest {
         .singleElement()
         .satisfies(r -> assertThat(r.getEdge().getCalls()).isEqualTo(1));
 
-    // Past retention: both are gone from the store.
+    // Both were stored by reference to their records (the spans topic's), their bytes locally.
+    assertThat(localCopies(1)).isOne();
+    assertThat(localCopies(2)).isOne();
+
+    // Past retention: both are gone from the store, local copies included.
     send(T0_MS + 12_000, complete(5, 11_900));
-    assertThat(TraceStore.load(traces, SpanFixtures.traceId(1), 100, NormalizerSettings.defaults()))
-        .isEmpty();
-    assertThat(TraceStore.load(traces, SpanFixtures.traceId(2), 100, NormalizerSettings.defaults()))
-        .isEmpty();
+    assertThat(topology.storedTrace(SpanFixtures.traceId(1))).isEmpty();
+    assertThat(topology.storedTrace(SpanFixtures.traceId(2))).isEmpty();
+    assertThat(localCopies(1)).isZero();
+    assertThat(localCopies(2)).isZero();
   }
 
   @Test
@@ -109,17 +110,15 @@ class TraceExpiryTest {
     Map<String, Object> bounded = new java.util.HashMap<>(config.originals());
     bounded.put(AnalyzerConfig.TRACE_MAX_IN_FLIGHT, 100);
     topology = harness(new AnalyzerConfig(bounded));
-    KeyValueStore<Bytes, byte[]> traces =
-        topology.driver().getKeyValueStore(AnalyzerTopology.TRACE_STORE);
     for (int trace = 1; trace <= 102; trace++) {
       send(T0_MS + 200 + trace, unpaired(trace, 100 + trace));
     }
 
     // 102 traces, 100 allowed: the two oldest were resolved before their pairing timeout.
-    assertThat(meta(traces, 1).getClosed()).isTrue();
-    assertThat(meta(traces, 2).getClosed()).isTrue();
+    assertThat(meta(1).getClosed()).isTrue();
+    assertThat(meta(2).getClosed()).isTrue();
     for (int trace = 3; trace <= 102; trace++) {
-      assertThat(meta(traces, trace).getClosed()).as("trace %d", trace).isFalse();
+      assertThat(meta(trace).getClosed()).as("trace %d", trace).isFalse();
     }
     assertThat(registry.get("faultline.trace.evicted").counter().count()).isEqualTo(2.0);
 
@@ -132,10 +131,23 @@ class TraceExpiryTest {
         .containsExactly(102L);
   }
 
-  private static dev.faultline.schemas.proto.TraceMeta meta(
-      KeyValueStore<Bytes, byte[]> traces, long trace) {
-    return TraceStore.load(traces, SpanFixtures.traceId(trace), 100, NormalizerSettings.defaults())
-        .orElseThrow()
-        .meta();
+  /** Entries of a trace in the local store of batches stored by reference. */
+  private long localCopies(long trace) {
+    byte[] id = SpanFixtures.traceId(trace).toByteArray();
+    KeyValueStore<Bytes, byte[]> local =
+        topology.driver().getKeyValueStore(AnalyzerTopology.TRACE_BATCHES_STORE);
+    try (var range =
+        local.range(TraceStore.batchKey(id, 0), TraceStore.batchKey(id, Integer.MAX_VALUE))) {
+      long count = 0;
+      while (range.hasNext()) {
+        range.next();
+        count++;
+      }
+      return count;
+    }
+  }
+
+  private dev.faultline.schemas.proto.TraceMeta meta(long trace) {
+    return topology.storedTrace(SpanFixtures.traceId(trace)).orElseThrow().meta();
   }
 }

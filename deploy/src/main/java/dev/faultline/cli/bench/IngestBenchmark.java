@@ -356,8 +356,8 @@ final class IngestBenchmark {
     values.put(AnalyzerConfig.PROCESSING_GUARANTEE, guarantee);
     values.put(AnalyzerConfig.GRAPH_TOPIC, "bench-graph-" + run);
     values.putAll(options.settings());
-    AnalyzerConfig config = new AnalyzerConfig(values);
-    AnalyzerRuntime.ensureTopics(config, client);
+    // As a running analyzer does: batches by reference only if the input keeps them long enough.
+    AnalyzerConfig config = AnalyzerRuntime.ensureTopics(new AnalyzerConfig(values), client);
     StreamsBuilder builder = new StreamsBuilder();
     AnalyzerTopology.build(
         builder,
