@@ -23,8 +23,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * Thread-safe.
  */
 public final class KafkaInputRecords implements InputRecords {
-  /** Fetched records kept for the next reads, in bytes of their values. */
-  static final long KEPT_BYTES = 32L << 20;
+  /**
+   * Fetched records kept for the next reads, in bytes of their values: a few fetches (a fetch
+   * brings up to {@code max.partition.fetch.bytes}, 1 MiB by default), small beside a 512 MiB heap
+   * with a reader per task.
+   */
+  static final long KEPT_BYTES = 4L << 20;
 
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
