@@ -461,18 +461,18 @@ class FailoverIT {
         .sum();
   }
 
+  private static HttpRequest traceRequest(AnalyzerChild instance, String traceId) {
+    return HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + instance.apiPort() + "/api/v1/traces/" + traceId))
+        .timeout(Duration.ofSeconds(5))
+        .GET()
+        .build();
+  }
+
   /** The spans of a trace as an instance serves it. */
   private int spanCount(AnalyzerChild instance, String traceId) throws Exception {
     String body =
-        http.send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:" + instance.apiPort() + "/api/v1/traces/" + traceId))
-                    .timeout(Duration.ofSeconds(5))
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+        http.send(traceRequest(instance, traceId), HttpResponse.BodyHandlers.ofString()).body();
     return new com.fasterxml.jackson.databind.ObjectMapper()
         .readTree(body)
         .get("spanCount")
@@ -481,14 +481,7 @@ class FailoverIT {
 
   private int traceStatus(AnalyzerChild instance, String traceId) {
     try {
-      return http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:" + instance.apiPort() + "/api/v1/traces/" + traceId))
-                  .timeout(Duration.ofSeconds(5))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
+      return http.send(traceRequest(instance, traceId), HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (java.io.IOException e) {
       return -1;
