@@ -60,8 +60,8 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
   static final String EXPIRY = "trace-expiry";
 
   /**
-   * The bytes of batches stored by reference ({@link BatchRef}), under their keys in {@link
-   * #BUFFER}; no changelog: the input topic holds them.
+   * The bytes of batches stored by reference ({@link BatchRef}), under the keys they would have in
+   * {@link #BUFFER}; no changelog: the input topic holds them.
    */
   static final String BATCHES = "trace-batches";
 
