@@ -19,7 +19,7 @@ public interface InputRecords extends AutoCloseable {
   @Override
   void close();
 
-  /** Makes the reader of a task. */
+  /** Makes the reader of a task; it must not connect before its first read. */
   @FunctionalInterface
   interface Factory {
     /**

@@ -177,26 +177,13 @@ final class TraceAssemblyProcessor implements Processor<byte[], RawSpanBatch, by
     this.context = context;
     this.buffer = context.getStateStore(BUFFER);
     this.batches = context.getStateStore(BATCHES);
-    this.batchBytes =
-        new BatchBytes(
-            batches,
-            new InputRecords() {
-              @Override
-              public byte[] value(BatchRef ref) {
-                if (input == null) {
-                  input =
-                      inputRecords.create(
-                          context.appConfigs(),
-                          context.applicationId() + "-" + context.taskId() + "-input-records");
-                }
-                return input.value(ref);
-              }
-
-              @Override
-              public void close() {}
-            },
-            batches::put,
-            metrics.batchReads());
+    // A reader connects on its first read, which only a task restored without its local copies
+    // makes.
+    this.input =
+        inputRecords.create(
+            context.appConfigs(),
+            context.applicationId() + "-" + context.taskId() + "-input-records");
+    this.batchBytes = new BatchBytes(batches, input, batches::put, metrics.batchReads());
     CommitHookStore expiryStore = context.getStateStore(EXPIRY);
     this.expiry = new ExpiryIndex(expiryStore);
     expiryStore.beforeCommit(this::beforeCommit);
